@@ -1,0 +1,94 @@
+"""A lock in the store: a lease row with an expiry, so a dead process never holds it.
+
+Taking the lease is one conditional statement (insert, or take over an expired
+lease), so two processes racing on SQLite or PostgreSQL cannot both win.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from storage.db import Store
+from storage.models import LeaseRow
+
+WORKER_LOCK = "worker"
+
+
+class LockBusy(Exception):
+    """Another process holds the lease; the message says who and until when."""
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def try_acquire(store: Store, name: str, holder: str, ttl: timedelta,
+                clock: Callable[[], datetime] = _now) -> bool:
+    now = clock()
+    try:
+        with store.session() as session:
+            taken = session.execute(
+                update(LeaseRow)
+                .where(LeaseRow.name == name,
+                       (LeaseRow.expires_at < now) | (LeaseRow.holder == holder))
+                .values(holder=holder, expires_at=now + ttl, heartbeat_at=now)
+            ).rowcount
+            if taken:
+                return True
+            if session.get(LeaseRow, name) is not None:
+                return False
+            session.add(LeaseRow(name=name, holder=holder, expires_at=now + ttl,
+                                 heartbeat_at=now, info={}))
+        return True
+    except (IntegrityError, OperationalError):
+        return False
+
+
+def current_holder(store: Store, name: str) -> LeaseRow | None:
+    with store.session() as session:
+        return session.scalars(select(LeaseRow).where(LeaseRow.name == name)).first()
+
+
+def renew(store: Store, name: str, holder: str, ttl: timedelta) -> bool:
+    now = _now()
+    with store.session() as session:
+        return bool(session.execute(
+            update(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder)
+            .values(expires_at=now + ttl, heartbeat_at=now)
+        ).rowcount)
+
+
+def release(store: Store, name: str, holder: str) -> None:
+    with store.session() as session:
+        session.execute(delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder))
+
+
+@contextmanager
+def lease(store: Store, name: str = WORKER_LOCK, *, ttl: timedelta = timedelta(minutes=30),
+          wait: float = 10.0, holder: str | None = None) -> Iterator[str]:
+    """Hold ``name`` for the block; wait up to ``wait`` seconds, then LockBusy."""
+    me = holder or holder_id()
+    deadline = time.monotonic() + wait
+    while not try_acquire(store, name, me, ttl):
+        if time.monotonic() >= deadline:
+            other = current_holder(store, name)
+            who = f"{other.holder} until {other.expires_at:%Y-%m-%d %H:%M:%S} UTC" if other else "?"
+            raise LockBusy(f"another claimwatch is working on this store ({who}); "
+                           "try again when it has finished")
+        time.sleep(0.2)
+    try:
+        yield me
+    finally:
+        release(store, name, me)
