@@ -1,0 +1,125 @@
+"""Loading and validating claims files (TOML, ``[[claim]]`` entries).
+
+A file with mistakes (bad date, unknown key, duplicate id, a ``watch`` naming no
+source) is rejected whole with every mistake listed; nothing reaches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from monitor.config import read_toml
+from monitor.problems import ConfigError, Problem, describe_pydantic_error
+from rules.asof import AsOf
+from rules.claim import Claim
+from rules.duration import parse_duration
+
+
+class _ClaimEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+    page: str = Field(min_length=1)
+    section: str = ""
+    text: str = Field(min_length=1)
+    subject: str = ""
+    as_of: str
+    review_every: str
+    family: str | None = None
+    license: str | None = None
+    released: str | None = None
+    exists: list[str] = []
+    keywords: list[str] = []
+    watch: list[str] = []
+
+    @field_validator("as_of", "released", mode="before")
+    @classmethod
+    def _period(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        return str(AsOf.parse(value))  # a TOML date stays a day; text keeps its precision
+
+    @field_validator("review_every")
+    @classmethod
+    def _interval(cls, value: str) -> str:
+        if value != "never":
+            parse_duration(value)
+        return value
+
+
+def _to_claim(entry: _ClaimEntry) -> Claim:
+    return Claim(
+        id=entry.id, page=entry.page, section=entry.section, text=entry.text,
+        subject=entry.subject, as_of=AsOf.parse(entry.as_of),
+        review_every=None if entry.review_every == "never" else parse_duration(entry.review_every),
+        family=entry.family, license=entry.license.lower() if entry.license else None,
+        released=AsOf.parse(entry.released) if entry.released else None,
+        exists=tuple(entry.exists), keywords=tuple(entry.keywords), watch=tuple(entry.watch),
+    )
+
+
+def load_claims(paths: Iterable[Path], known_sources: set[str] | None = None,
+                files: dict[str, str] | None = None) -> list[Claim]:
+    """Every claim of ``paths``; ConfigError lists every mistake across all files.
+
+    ``files``, when given, is filled with each claim id's file path.
+    """
+    problems: list[Problem] = []
+    claims: list[Claim] = []
+    where: dict[str, str] = {}
+    for path in paths:
+        try:
+            raw = read_toml(path)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            continue
+        loaded = _load_file(path, raw, known_sources, where, problems)
+        if files is not None:
+            files.update((claim.id, str(path)) for claim in loaded)
+        claims.extend(loaded)
+    if problems:
+        raise ConfigError(problems)
+    return claims
+
+
+def _load_file(
+    path: Path, raw: dict[str, Any], known_sources: set[str] | None,
+    where: dict[str, str], problems: list[Problem],
+) -> list[Claim]:
+    name = str(path)
+    extra = sorted(set(raw) - {"claim"})
+    if extra:
+        problems.append(Problem(name, "", f"unknown top-level key(s) {', '.join(extra)}; "
+                                "a claims file holds only [[claim]] tables"))
+    entries = raw.get("claim", [])
+    if not isinstance(entries, list):
+        problems.append(Problem(name, "claim", "write claims as [[claim]] tables"))
+        return []
+    claims: list[Claim] = []
+    for number, entry in enumerate(entries, start=1):
+        label = f"[[claim]] #{number}"
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            label += f" (id {entry['id']!r})"
+        try:
+            parsed = _ClaimEntry.model_validate(entry)
+        except ValidationError as exc:
+            for error in exc.errors():
+                problems.append(Problem(name, label, describe_pydantic_error(error)[1]))
+            continue
+        if parsed.id in where:
+            problems.append(Problem(name, label, f"duplicate claim id {parsed.id!r} "
+                                    f"(first in {where[parsed.id]}); ids must be unique"))
+            continue
+        where[parsed.id] = f"{path.name} {label}"
+        if known_sources is not None:
+            for source_id in parsed.watch:
+                if source_id not in known_sources:
+                    problems.append(Problem(name, label, f"watch names {source_id!r}, which is "
+                                            "not a source in the config; add the source or "
+                                            "fix the id"))
+        claims.append(_to_claim(parsed))
+    return claims

@@ -1,0 +1,296 @@
+"""Loading and validating ``claimwatch.toml``.
+
+Every mistake in the file is collected (unknown keys, wrong types, duplicate ids,
+bad durations, unknown source kinds, missing files) and raised together as a
+:class:`ConfigError` naming the file, the entry and what to do. Nothing runs on a
+bad config.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sources.registry import KINDS
+
+from monitor.problems import ConfigError, Problem, describe_pydantic_error
+from rules.duration import parse_duration
+
+CONFIG_NAME = "claimwatch.toml"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+Region = Literal["china", "us", "elsewhere"]
+
+
+def _check_duration(value: str) -> str:
+    parse_duration(value)
+    return value
+
+
+Duration = Annotated[str, AfterValidator(_check_duration)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class StoreSection(_Section):
+    url: str | None = None
+
+
+class ScheduleSection(_Section):
+    timezone: str = "UTC"
+    digest_weekday: str = "monday"
+    digest_time: str = "08:00"
+    poll_interval: Duration = "6h"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown timezone; use an IANA name like Europe/London") from None
+        return value
+
+    @field_validator("digest_weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        if value.lower() not in WEEKDAYS:
+            raise ValueError(f"write one of {', '.join(WEEKDAYS)}")
+        return value.lower()
+
+    @field_validator("digest_time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise ValueError("write a time of day as HH:MM, e.g. 08:00") from None
+        return value
+
+
+class FetchSection(_Section):
+    concurrency: int = Field(16, ge=1, le=256)
+    per_host: int = Field(4, ge=1, le=64)
+    timeout: Duration = "30s"
+    max_bytes: int = Field(10_000_000, ge=1024)
+    retries: int = Field(3, ge=0, le=10)
+
+
+class EmailSection(_Section):
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    tls: Literal["none", "starttls", "ssl"] = "none"
+    sender: str = Field("claimwatch@localhost", alias="from")
+    digest_to: list[str] = []
+    alert_to: list[str] = []
+    user_env: str | None = None
+    password_env: str | None = None
+    alert_on: list[Literal["contradicted", "stale", "review"]] = ["contradicted"]
+
+
+class ClaimsSection(_Section):
+    files: list[str] = ["claims.toml"]
+    page: str | None = None
+
+
+class ReportsSection(_Section):
+    archive_dir: str = "digests"
+    dashboard_dir: str = "dashboard"
+
+
+class _Top(_Section):
+    store: StoreSection = StoreSection()
+    schedule: ScheduleSection = ScheduleSection()
+    fetch: FetchSection = FetchSection()
+    email: EmailSection = EmailSection()
+    claims: ClaimsSection = ClaimsSection()
+    reports: ReportsSection = ReportsSection()
+    source: list[dict[str, Any]] = []
+
+
+class _SourceCommon(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    kind: str
+    lab: str = Field(min_length=1)
+    region: Region
+    interval: Duration | None = None
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One ``[[source]]`` entry, validated."""
+
+    id: str
+    kind: str
+    lab: str
+    region: str
+    interval: timedelta
+    params: BaseModel  # the kind's own Params
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated ``claimwatch.toml``; paths are resolved against its folder."""
+
+    path: Path
+    store_url: str
+    schedule: ScheduleSection
+    fetch: FetchSection
+    email: EmailSection
+    claims_files: tuple[Path, ...]
+    page: Path | None
+    archive_dir: Path
+    dashboard_dir: Path
+    sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    def source(self, source_id: str) -> SourceConfig:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        known = ", ".join(s.id for s in self.sources) or "none"
+        raise KeyError(f"no source {source_id!r} in {self.path}; known: {known}")
+
+
+def find_config(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path:
+    """``--config``, then ``$CLAIMWATCH_CONFIG``, then ``./claimwatch.toml``."""
+    for candidate in (explicit, os.environ.get("CLAIMWATCH_CONFIG")):
+        if candidate:
+            path = Path(candidate).expanduser()
+            if not path.is_file():
+                raise ConfigError([Problem(str(path), "", "no such config file")])
+            return path.resolve()
+    path = (cwd or Path.cwd()) / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError([Problem(
+            str(path), "",
+            "no config found; pass --config FILE, set CLAIMWATCH_CONFIG, "
+            "or run `claimwatch init` to create one here",
+        )])
+    return path.resolve()
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([Problem(str(path), "", f"not valid TOML: {exc}")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate one config file; raise ConfigError listing every mistake."""
+    raw = read_toml(path)
+    name = str(path)
+    problems: list[Problem] = []
+    try:
+        top = _Top.model_validate(raw)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc, message = describe_pydantic_error(error)
+            section = f"[{loc.split('.')[0]}]" if loc else ""
+            problems.append(Problem(name, section, message))
+        top = _Top.model_validate({"source": raw.get("source", [])}) if _sources_ok(raw) else _Top()
+    base = path.parent
+    sources = _load_sources(name, raw.get("source", []), base, top.schedule.poll_interval, problems)
+    claims_files = tuple((base / f).resolve() for f in top.claims.files)
+    for file in claims_files:
+        if not file.is_file():
+            problems.append(Problem(name, "[claims] files", f"claims file {file} does not exist; "
+                                    "create it (claimwatch init writes one) or fix the path"))
+    page = (base / top.claims.page).resolve() if top.claims.page else None
+    if page is not None and not page.is_file():
+        problems.append(Problem(name, "[claims] page", f"page {page} does not exist; fix the path"))
+    if problems:
+        raise ConfigError(problems)
+    url = top.store.url or f"sqlite:///{(base / 'claimwatch.sqlite').resolve()}"
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        relative = url.removeprefix("sqlite:///")
+        if relative and relative != ":memory:":
+            url = f"sqlite:///{(base / relative).resolve()}"
+    return Config(
+        path=path.resolve(), store_url=url, schedule=top.schedule, fetch=top.fetch,
+        email=top.email, claims_files=claims_files, page=page,
+        archive_dir=(base / top.reports.archive_dir).resolve(),
+        dashboard_dir=(base / top.reports.dashboard_dir).resolve(),
+        sources=tuple(sources),
+    )
+
+
+def _sources_ok(raw: dict[str, Any]) -> bool:
+    entries = raw.get("source", [])
+    return isinstance(entries, list) and all(isinstance(e, dict) for e in entries)
+
+
+def _load_sources(
+    name: str, entries: Any, base: Path, default_interval: str, problems: list[Problem]
+) -> list[SourceConfig]:
+    if not isinstance(entries, list):
+        problems.append(Problem(name, "[[source]]", "write sources as [[source]] tables"))
+        return []
+    sources: list[SourceConfig] = []
+    seen: dict[str, int] = {}
+    for number, entry in enumerate(entries, start=1):
+        label = f"[[source]] #{number}"
+        if not isinstance(entry, dict):
+            problems.append(Problem(name, label, "each [[source]] must be a table"))
+            continue
+        if isinstance(entry.get("id"), str):
+            label += f" (id {entry['id']!r})"
+        source = _load_source(name, label, entry, default_interval, problems)
+        if source is None:
+            continue
+        if source.id in seen:
+            problems.append(Problem(name, label, f"duplicate id {source.id!r} (also source "
+                                    f"#{seen[source.id]}); give each source its own id"))
+            continue
+        seen[source.id] = number
+        sources.append(source)
+    return sources
+
+
+def _load_source(
+    name: str, label: str, entry: dict[str, Any], default_interval: str, problems: list[Problem]
+) -> SourceConfig | None:
+    try:
+        common = _SourceCommon.model_validate(entry)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(Problem(name, label, describe_pydantic_error(error)[1]))
+        common = None
+    kind_name = entry.get("kind")
+    kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
+    if kind is None:
+        problems.append(Problem(name, label, f"unknown source kind {kind_name!r}; "
+                                f"use one of: {', '.join(sorted(KINDS))}"))
+        return None
+    own = {k: v for k, v in entry.items() if k not in _SourceCommon.model_fields}
+    try:
+        params = kind.Params.model_validate(own)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc, message = describe_pydantic_error(error)
+            if error.get("type") == "extra_forbidden":
+                known = sorted(set(_SourceCommon.model_fields) | set(kind.Params.model_fields))
+                message += f" (a {kind_name} source takes: {', '.join(known)})"
+            problems.append(Problem(name, label, message))
+        return None
+    if common is None:
+        return None
+    return SourceConfig(
+        id=common.id, kind=common.kind, lab=common.lab, region=common.region,
+        interval=parse_duration(common.interval or default_interval), params=params,
+    )
