@@ -350,14 +350,26 @@ class _Inflater:
 def _request_failure(url: str, error: httpx.RequestError) -> _Attempt:
     detail = str(error) or type(error).__name__
     if isinstance(error, httpx.TimeoutException):
-        kind = type(error).__name__.replace("Timeout", " timeout").lower()
-        return _Attempt(FetchOutcome(Category.TIMEOUT, f"{kind} for {url}"), retryable=True)
+        doing = _TIMED_OUT_WHILE.get(type(error), "fetching")
+        return _Attempt(FetchOutcome(Category.TIMEOUT, f"timed out {doing} {url}"),
+                        retryable=True)
     if _is_tls_failure(error):
         return _Attempt(FetchOutcome(Category.TLS, f"TLS failure for {url}: {detail}"))
     if isinstance(error, httpx.UnsupportedProtocol | httpx.DecodingError):
         return _Attempt(FetchOutcome(Category.NETWORK, f"{url}: {detail}"))
+    if isinstance(error, httpx.ConnectError):
+        return _Attempt(FetchOutcome(Category.NETWORK, f"could not connect to {url}: {detail}"),
+                        retryable=True)
     return _Attempt(FetchOutcome(Category.NETWORK, f"{type(error).__name__} for {url}: {detail}"),
                     retryable=True)
+
+
+_TIMED_OUT_WHILE = {
+    httpx.ConnectTimeout: "connecting to",
+    httpx.ReadTimeout: "reading from",
+    httpx.WriteTimeout: "sending to",
+    httpx.PoolTimeout: "waiting for a free connection to",
+}
 
 
 def _is_tls_failure(error: BaseException) -> bool:
