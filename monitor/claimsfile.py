@@ -53,17 +53,27 @@ class _ClaimEntry(BaseModel):
 
 def _to_claim(entry: _ClaimEntry) -> Claim:
     return Claim(
-        id=entry.id, page=entry.page, section=entry.section, text=entry.text,
-        subject=entry.subject, as_of=AsOf.parse(entry.as_of),
+        id=entry.id,
+        page=entry.page,
+        section=entry.section,
+        text=entry.text,
+        subject=entry.subject,
+        as_of=AsOf.parse(entry.as_of),
         review_every=None if entry.review_every == "never" else parse_duration(entry.review_every),
-        family=entry.family, license=entry.license.lower() if entry.license else None,
+        family=entry.family,
+        license=entry.license.lower() if entry.license else None,
         released=AsOf.parse(entry.released) if entry.released else None,
-        exists=tuple(entry.exists), keywords=tuple(entry.keywords), watch=tuple(entry.watch),
+        exists=tuple(entry.exists),
+        keywords=tuple(entry.keywords),
+        watch=tuple(entry.watch),
     )
 
 
-def load_claims(paths: Iterable[Path], known_sources: set[str] | None = None,
-                files: dict[str, str] | None = None) -> list[Claim]:
+def load_claims(
+    paths: Iterable[Path],
+    known_sources: set[str] | None = None,
+    files: dict[str, str] | None = None,
+) -> list[Claim]:
     """Every claim of ``paths``; ConfigError lists every mistake across all files.
 
     ``files``, when given, is filled with each claim id's file path.
@@ -87,14 +97,23 @@ def load_claims(paths: Iterable[Path], known_sources: set[str] | None = None,
 
 
 def _load_file(
-    path: Path, raw: dict[str, Any], known_sources: set[str] | None,
-    where: dict[str, str], problems: list[Problem],
+    path: Path,
+    raw: dict[str, Any],
+    known_sources: set[str] | None,
+    where: dict[str, str],
+    problems: list[Problem],
 ) -> list[Claim]:
     name = str(path)
     extra = sorted(set(raw) - {"claim"})
     if extra:
-        problems.append(Problem(name, "", f"unknown top-level key(s) {', '.join(extra)}; "
-                                "a claims file holds only [[claim]] tables"))
+        problems.append(
+            Problem(
+                name,
+                "",
+                f"unknown top-level key(s) {', '.join(extra)}; "
+                "a claims file holds only [[claim]] tables",
+            )
+        )
     entries = raw.get("claim", [])
     if not isinstance(entries, list):
         problems.append(Problem(name, "claim", "write claims as [[claim]] tables"))
@@ -111,15 +130,27 @@ def _load_file(
                 problems.append(Problem(name, label, describe_pydantic_error(error)[1]))
             continue
         if parsed.id in where:
-            problems.append(Problem(name, label, f"duplicate claim id {parsed.id!r} "
-                                    f"(first in {where[parsed.id]}); ids must be unique"))
+            problems.append(
+                Problem(
+                    name,
+                    label,
+                    f"duplicate claim id {parsed.id!r} "
+                    f"(first in {where[parsed.id]}); ids must be unique",
+                )
+            )
             continue
         where[parsed.id] = f"{path.name} {label}"
         if known_sources is not None:
             for source_id in parsed.watch:
                 if source_id not in known_sources:
-                    problems.append(Problem(name, label, f"watch names {source_id!r}, which is "
-                                            "not a source in the config; add the source or "
-                                            "fix the id"))
+                    problems.append(
+                        Problem(
+                            name,
+                            label,
+                            f"watch names {source_id!r}, which is "
+                            "not a source in the config; add the source or "
+                            "fix the id",
+                        )
+                    )
         claims.append(_to_claim(parsed))
     return claims

@@ -17,10 +17,10 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sources.registry import KINDS
 
 from monitor.problems import ConfigError, Problem, describe_pydantic_error
 from rules.duration import parse_duration
+from sources.registry import KINDS
 
 CONFIG_NAME = "claimwatch.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -173,11 +173,16 @@ def find_config(explicit: str | os.PathLike[str] | None, cwd: Path | None = None
             return path.resolve()
     path = (cwd or Path.cwd()) / CONFIG_NAME
     if not path.is_file():
-        raise ConfigError([Problem(
-            str(path), "",
-            "no config found; pass --config FILE, set CLAIMWATCH_CONFIG, "
-            "or run `claimwatch init` to create one here",
-        )])
+        raise ConfigError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "no config found; pass --config FILE, set CLAIMWATCH_CONFIG, "
+                    "or run `claimwatch init` to create one here",
+                )
+            ]
+        )
     return path.resolve()
 
 
@@ -209,8 +214,14 @@ def load_config(path: Path) -> Config:
     claims_files = tuple((base / f).resolve() for f in top.claims.files)
     for file in claims_files:
         if not file.is_file():
-            problems.append(Problem(name, "[claims] files", f"claims file {file} does not exist; "
-                                    "create it (claimwatch init writes one) or fix the path"))
+            problems.append(
+                Problem(
+                    name,
+                    "[claims] files",
+                    f"claims file {file} does not exist; "
+                    "create it (claimwatch init writes one) or fix the path",
+                )
+            )
     page = (base / top.claims.page).resolve() if top.claims.page else None
     if page is not None and not page.is_file():
         problems.append(Problem(name, "[claims] page", f"page {page} does not exist; fix the path"))
@@ -222,8 +233,13 @@ def load_config(path: Path) -> Config:
         if relative and relative != ":memory:":
             url = f"sqlite:///{(base / relative).resolve()}"
     return Config(
-        path=path.resolve(), store_url=url, schedule=top.schedule, fetch=top.fetch,
-        email=top.email, claims_files=claims_files, page=page,
+        path=path.resolve(),
+        store_url=url,
+        schedule=top.schedule,
+        fetch=top.fetch,
+        email=top.email,
+        claims_files=claims_files,
+        page=page,
         archive_dir=(base / top.reports.archive_dir).resolve(),
         dashboard_dir=(base / top.reports.dashboard_dir).resolve(),
         sources=tuple(sources),
@@ -254,8 +270,14 @@ def _load_sources(
         if source is None:
             continue
         if source.id in seen:
-            problems.append(Problem(name, label, f"duplicate id {source.id!r} (also source "
-                                    f"#{seen[source.id]}); give each source its own id"))
+            problems.append(
+                Problem(
+                    name,
+                    label,
+                    f"duplicate id {source.id!r} (also source "
+                    f"#{seen[source.id]}); give each source its own id",
+                )
+            )
             continue
         seen[source.id] = number
         sources.append(source)
@@ -274,8 +296,13 @@ def _load_source(
     kind_name = entry.get("kind")
     kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
     if kind is None:
-        problems.append(Problem(name, label, f"unknown source kind {kind_name!r}; "
-                                f"use one of: {', '.join(sorted(KINDS))}"))
+        problems.append(
+            Problem(
+                name,
+                label,
+                f"unknown source kind {kind_name!r}; use one of: {', '.join(sorted(KINDS))}",
+            )
+        )
         return None
     own = {k: v for k, v in entry.items() if k not in _SourceCommon.model_fields}
     try:
@@ -291,6 +318,10 @@ def _load_source(
     if common is None:
         return None
     return SourceConfig(
-        id=common.id, kind=common.kind, lab=common.lab, region=common.region,
-        interval=parse_duration(common.interval or default_interval), params=params,
+        id=common.id,
+        kind=common.kind,
+        lab=common.lab,
+        region=common.region,
+        interval=parse_duration(common.interval or default_interval),
+        params=params,
     )

@@ -86,22 +86,30 @@ def fetch_settings(config: Config) -> FetchSettings:
     from rules.duration import parse_duration
 
     timeout = parse_duration(config.fetch.timeout).total_seconds()
-    return FetchSettings(concurrency=config.fetch.concurrency, per_host=config.fetch.per_host,
-                         read_timeout=timeout, max_bytes=config.fetch.max_bytes,
-                         retries=config.fetch.retries)
+    return FetchSettings(
+        concurrency=config.fetch.concurrency,
+        per_host=config.fetch.per_host,
+        read_timeout=timeout,
+        max_bytes=config.fetch.max_bytes,
+        retries=config.fetch.retries,
+    )
 
 
 def _definitions(config: Config) -> list[source_store.SourceDefinition]:
     return [
-        source_store.SourceDefinition(id=s.id, kind=s.kind, lab=s.lab, region=s.region,
-                                      interval=s.interval,
-                                      params=s.params.model_dump(mode="json"))
+        source_store.SourceDefinition(
+            id=s.id,
+            kind=s.kind,
+            lab=s.lab,
+            region=s.region,
+            interval=s.interval,
+            params=s.params.model_dump(mode="json"),
+        )
         for s in config.sources
     ]
 
 
-def sync_config(config: Config, store: Store, *, now: datetime, by: str
-                ) -> claim_store.SyncReport:
+def sync_config(config: Config, store: Store, *, now: datetime, by: str) -> claim_store.SyncReport:
     """Bring the store's sources and claims in line with the config and claims files.
 
     The claims files are validated whole first; a bad file changes nothing.
@@ -113,8 +121,9 @@ def sync_config(config: Config, store: Store, *, now: datetime, by: str
         return claim_store.sync_claims(session, claims, now=now, by=by, files=files)
 
 
-def select_sources(config: Config, store: Store, *, now: datetime, everything: bool,
-                   only: Sequence[str] = ()) -> list[SourceConfig]:
+def select_sources(
+    config: Config, store: Store, *, now: datetime, everything: bool, only: Sequence[str] = ()
+) -> list[SourceConfig]:
     if only:
         return [config.source(source_id) for source_id in only]
     if everything:
@@ -124,55 +133,83 @@ def select_sources(config: Config, store: Store, *, now: datetime, everything: b
     return [s for s in config.sources if s.id in due]
 
 
-def fetch_sources(config: Config, store: Store, sources: Sequence[SourceConfig], *,
-                  command: str, clock: Callable[[], datetime], replay_dir: Path | None = None,
-                  record_dir: Path | None = None, progress: Progress | None = None
-                  ) -> FetchReport:
+def fetch_sources(
+    config: Config,
+    store: Store,
+    sources: Sequence[SourceConfig],
+    *,
+    command: str,
+    clock: Callable[[], datetime],
+    replay_dir: Path | None = None,
+    record_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> FetchReport:
     """Poll ``sources`` and store what they found, committing per source."""
     with store.session() as session:
         run_id = run_store.start_run(session, command, now=clock()).id
     report = FetchReport(run_id=run_id)
-    asyncio.run(_poll_and_store(config, store, sources, report, clock, replay_dir,
-                                record_dir, progress))
+    asyncio.run(
+        _poll_and_store(config, store, sources, report, clock, replay_dir, record_dir, progress)
+    )
     return report
 
 
-async def _poll_and_store(config: Config, store: Store, sources: Sequence[SourceConfig],
-                          report: FetchReport, clock: Callable[[], datetime],
-                          replay_dir: Path | None, record_dir: Path | None,
-                          progress: Progress | None) -> None:
+async def _poll_and_store(
+    config: Config,
+    store: Store,
+    sources: Sequence[SourceConfig],
+    report: FetchReport,
+    clock: Callable[[], datetime],
+    replay_dir: Path | None,
+    record_dir: Path | None,
+    progress: Progress | None,
+) -> None:
     with store.session() as session:
         states = source_store.states(session)
     jobs = []
     for source in sources:
         state = states.get(source.id)
-        jobs.append(SourceJob(source_id=source.id, kind=KINDS[source.kind], params=source.params,
-                              etag=state.etag if state else None,
-                              last_modified=state.last_modified if state else None))
+        jobs.append(
+            SourceJob(
+                source_id=source.id,
+                kind=KINDS[source.kind],
+                params=source.params,
+                etag=state.etag if state else None,
+                last_modified=state.last_modified if state else None,
+            )
+        )
     intervals = {s.id: s.interval for s in sources}
-    async with Fetcher(fetch_settings(config), replay_dir=replay_dir,
-                       record_dir=record_dir) as fetcher:
+    async with Fetcher(
+        fetch_settings(config), replay_dir=replay_dir, record_dir=record_dir
+    ) as fetcher:
         async for result in poll_many(fetcher, jobs):
-            outcome = _store_result(store, report.run_id, result, intervals[result.source_id],
-                                    clock())
+            outcome = _store_result(
+                store, report.run_id, result, intervals[result.source_id], clock()
+            )
             report.sources.append(outcome)
             if progress:
                 progress(len(report.sources), len(jobs), outcome)
 
 
-def _store_result(store: Store, run_id: int, result: SourceResult, interval, now: datetime
-                  ) -> SourceOutcome:
+def _store_result(
+    store: Store, run_id: int, result: SourceResult, interval, now: datetime
+) -> SourceOutcome:
     with store.session() as session:
         upsert = None
         if result.findings:
-            upsert = finding_store.upsert_findings(session, result.source_id, result.findings,
-                                                   now=now)
+            upsert = finding_store.upsert_findings(
+                session, result.source_id, result.findings, now=now
+            )
         source_store.record_result(session, result, now=now, interval=interval)
         run_store.record_source(session, run_id, result, upsert, now=now)
     return SourceOutcome(
-        source_id=result.source_id, category=str(result.category), message=result.message,
-        findings=len(result.findings), new=len(upsert.new) if upsert else 0,
-        changed=len(upsert.changed) if upsert else 0, warnings=tuple(result.warnings),
+        source_id=result.source_id,
+        category=str(result.category),
+        message=result.message,
+        findings=len(result.findings),
+        new=len(upsert.new) if upsert else 0,
+        changed=len(upsert.changed) if upsert else 0,
+        warnings=tuple(result.warnings),
     )
 
 
@@ -180,10 +217,12 @@ def evaluate(store: Store, report: CheckReport, *, now: datetime, by: str) -> No
     """Run every rule on every active claim and reconcile the verdicts into flags."""
     with store.session() as session:
         claims = claim_store.active_claims(session)
-        evaluation = evaluate_all(claims, finding_store.observations(session),
-                                  source_store.health(session), now)
-        result = flag_store.reconcile(session, evaluation.verdicts, [c.id for c in claims],
-                                      now=now, by=by)
+        evaluation = evaluate_all(
+            claims, finding_store.observations(session), source_store.health(session), now
+        )
+        result = flag_store.reconcile(
+            session, evaluation.verdicts, [c.id for c in claims], now=now, by=by
+        )
         texts = {c.id: c.text for c in claims}
         report.claims_evaluated = len(claims)
         report.opened = [_news(flag, texts) for flag in result.opened]
@@ -192,30 +231,58 @@ def evaluate(store: Store, report: CheckReport, *, now: datetime, by: str) -> No
 
 
 def _news(flag: FlagRow, texts: dict[str, str]) -> FlagNews:
-    return FlagNews(flag_id=flag.id, claim_id=flag.claim_id,
-                    claim_text=texts.get(flag.claim_id, ""), status=flag.verdict,
-                    rule=flag.rule, reason=flag.reason, suggestion=flag.suggestion,
-                    evidence=tuple(flag.evidence or ()))
+    return FlagNews(
+        flag_id=flag.id,
+        claim_id=flag.claim_id,
+        claim_text=texts.get(flag.claim_id, ""),
+        status=flag.verdict,
+        rule=flag.rule,
+        reason=flag.reason,
+        suggestion=flag.suggestion,
+        evidence=tuple(flag.evidence or ()),
+    )
 
 
-def run_check(config: Config, store: Store, *, everything: bool = False,
-              only: Sequence[str] = (), replay_dir: Path | None = None,
-              record_dir: Path | None = None, progress: Progress | None = None,
-              by: str = "claimwatch", clock: Callable[[], datetime] | None = None
-              ) -> CheckReport:
+def run_check(
+    config: Config,
+    store: Store,
+    *,
+    everything: bool = False,
+    only: Sequence[str] = (),
+    replay_dir: Path | None = None,
+    record_dir: Path | None = None,
+    progress: Progress | None = None,
+    by: str = "claimwatch",
+    clock: Callable[[], datetime] | None = None,
+) -> CheckReport:
     """One whole check. The caller holds the store's worker lease."""
     clock = clock or (lambda: datetime.now(UTC))
     sync = sync_config(config, store, now=clock(), by=by)
     sources = select_sources(config, store, now=clock(), everything=everything, only=only)
-    fetched = fetch_sources(config, store, sources, command="check", clock=clock,
-                            replay_dir=replay_dir, record_dir=record_dir, progress=progress)
+    fetched = fetch_sources(
+        config,
+        store,
+        sources,
+        command="check",
+        clock=clock,
+        replay_dir=replay_dir,
+        record_dir=record_dir,
+        progress=progress,
+    )
     report = CheckReport(run_id=fetched.run_id, sources=fetched.sources, claims_sync=sync)
     evaluate(store, report, now=clock(), by=by)
     with store.session() as session:
-        run_store.finish_run(session, report.run_id, now=clock(), status="done", counts={
-            "sources": len(report.sources),
-            "failed": sum(s.failed for s in report.sources),
-            "new_findings": report.new_findings,
-            "flags_opened": len(report.opened), "flags_resolved": report.resolved,
-        })
+        run_store.finish_run(
+            session,
+            report.run_id,
+            now=clock(),
+            status="done",
+            counts={
+                "sources": len(report.sources),
+                "failed": sum(s.failed for s in report.sources),
+                "new_findings": report.new_findings,
+                "flags_opened": len(report.opened),
+                "flags_resolved": report.resolved,
+            },
+        )
     return report

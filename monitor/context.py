@@ -1,0 +1,76 @@
+"""What every CLI command needs: the config, the store, who is acting, the clock."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from monitor import exitcodes
+from monitor.config import Config, find_config, load_config
+from monitor.problems import ConfigError
+from storage.db import Store, StoreError, open_store
+
+
+def actor(explicit: str | None = None) -> str:
+    """Who is acting: --by, else $CLAIMWATCH_USER, else the login name."""
+    if explicit:
+        return explicit
+    if os.environ.get("CLAIMWATCH_USER"):
+        return os.environ["CLAIMWATCH_USER"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def fail(message: str, code: int) -> click.exceptions.Exit:
+    click.echo(f"claimwatch: {message}", err=True)
+    return click.exceptions.Exit(code)
+
+
+@dataclass
+class AppContext:
+    config_path: str | None
+    _config: Config | None = None
+    _store: Store | None = None
+    stores: list[Store] = field(default_factory=list)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(find_config(self.config_path))
+            except ConfigError as exc:
+                raise fail(str(exc), exitcodes.USAGE) from None
+        return self._config
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            try:
+                self._store = open_store(self.config.store_url)
+            except StoreError as exc:
+                raise fail(str(exc), exitcodes.FAILURE) from None
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def resolve_dir(path: str | None) -> Path | None:
+    return Path(path).resolve() if path else None
