@@ -155,7 +155,7 @@ _ORG_PREFIX = re.compile(r"^.*/")
 _QUANT_TAIL = re.compile(r"[-_](?:i?q\d(?:_[a-z0-9]+)+)(?=$|[-_\s])")
 _ISO_DATE = re.compile(r"(20\d\d)-([01]\d)-([0-3]\d)(?!\d)")
 _MONTH_DAY = re.compile(r"-(0[1-9]|1[0-2])-([0-3]\d)(?=$|[-\s])")
-_TAIL_TOKEN = re.compile(r"(\s+|[-_]?)([a-z0-9]+(?:\.\d+)?)")
+_TAIL_TOKEN = re.compile(r"(\s+|[-_]?)([a-z0-9]+(?:\.\d+[a-z0-9]*)?)")
 
 _SIZE = re.compile(r"(?:\d+x)?\d+(?:\.\d+)?b|e\d+b")  # 8b, 0.5b, 8x7b; gemma-3n e4b
 _ACTIVE = re.compile(r"a\d+(?:\.\d+)?b|\d+e")  # active params 22b, 16 experts
@@ -281,12 +281,22 @@ def _build(raw: str, text: str, match: re.Match[str], index: int) -> ModelName |
 def parse_model_name(name: str) -> ModelName | None:
     """Read ``name`` into its line and generation; None if it names no known model."""
     text = name.strip().lower()
-    if not any(char.isspace() for char in text):
+    if text and not any(char.isspace() for char in text):
         text = _ORG_PREFIX.sub("", text)  # "Qwen/Qwen3-8B", a URL: keep the last part
+        owner, underscore, rest = text.partition("_")
+        if underscore and not any(char.isdigit() for char in owner):
+            # Re-uploads name the original owner: "bartowski/Qwen_QwQ-32B-GGUF"
+            parsed = _parse_text(name, rest)
+            if parsed is not None:
+                return parsed
+    return _parse_text(name, text)
+
+
+def _parse_text(raw: str, text: str) -> ModelName | None:
     position = 0
     while match := _KEYWORD.search(text, position):
         index = int(match.lastgroup[1:])  # the outer group "f<index>" closes last
-        parsed = _build(name, text, match, index)
+        parsed = _build(raw, text, match, index)
         if parsed is not None:
             return parsed
         position = match.start() + 1
