@@ -1,0 +1,358 @@
+"""The engine: index what the sources observed once, then run every rule on every claim.
+
+``World`` is built once per check from the observations and the sources' health. Each
+finding is read once (its model name parsed, its title split into words) and filed in
+indexes that the rules query: by source, by model line and generation, by word, by hub
+repo id. Building costs O(n log n) for n observations (one sort by time); each rule's
+query then costs about the size of its answer, so a check grows linearly with the data.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cmp_to_key
+
+from rules.claim import Claim
+from rules.observed import Observation, SourceHealth
+from rules.verdict import Evidence, Status, Verdict
+from rules.versions import ModelName, generation_key, is_newer, parse_model_name
+
+EVIDENCE_LIMIT = 5
+MODEL_KINDS = frozenset({"model", "release"})  # their names should parse; see unknown_names
+NAMED_KINDS = MODEL_KINDS | {"post"}  # a lab's post titled with a model name announces it
+
+# A word: letters/digits, keeping decimal versions whole ("qwen3.5", "v0.8.5", "2.0").
+_WORD = re.compile(r"[^\W_]+(?:\.\d+)*")
+
+Watch = frozenset[str] | None  # None: every source
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Lower-cased words of a text: "Qwen3.5-Plus: Towards..." -> ("qwen3.5", "plus", "towards")."""
+    return tuple(_WORD.findall(text.lower()))
+
+
+def has_phrase(text_words: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether ``phrase`` occurs as consecutive whole words of ``text_words``."""
+    size = len(phrase)
+    if size == 0:
+        return False
+    first = phrase[0]
+    for start, word in enumerate(text_words):
+        if word == first and tuple(text_words[start : start + size]) == tuple(phrase):
+            return True
+    return False
+
+
+def watch_of(claim: Claim) -> Watch:
+    """The sources whose evidence counts for ``claim``; None means all of them."""
+    return frozenset(claim.watch) if claim.watch else None
+
+
+def generation_id(name: ModelName) -> str:
+    """Stable id of a model generation for causes: "qwen:3", "qwen:3.5", "deepseek-v:3"."""
+    generation = ".".join(str(part) for part in name.generation)
+    return f"{name.line}:{generation or name.variant or '-'}"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Entry:
+    """One observation as the engine read it: its time, parsed model name and words."""
+
+    observation: Observation
+    time: datetime | None
+    stamp: float  # ``time`` as POSIX seconds, -inf when unknown
+    name: ModelName | None
+    words: tuple[str, ...]
+
+    @property
+    def source_id(self) -> str:
+        return self.observation.source_id
+
+    @property
+    def key(self) -> str:
+        return self.observation.finding.key
+
+    @property
+    def kind(self) -> str:
+        return self.observation.finding.kind
+
+    @property
+    def title(self) -> str:
+        return self.observation.finding.title
+
+    def evidence(self) -> Evidence:
+        finding = self.observation.finding
+        return Evidence(self.source_id, finding.key, finding.title, finding.url, self.time)
+
+
+def _negative_stamp(entry: Entry) -> float:
+    return -entry.stamp
+
+
+def _stamp(entry: Entry) -> float:
+    return entry.stamp
+
+
+class Timeline:
+    """Entries with a known time, kept in time order, overall and per source.
+
+    ``newest_first`` timelines answer "the newest since X"; the others "the earliest".
+    Entries must be added in that order (the World adds them from one sorted pass).
+    """
+
+    __slots__ = ("newest_first", "entries", "by_source")
+
+    def __init__(self, newest_first: bool) -> None:
+        self.newest_first = newest_first
+        self.entries: list[Entry] = []
+        self.by_source: dict[str, list[Entry]] = {}
+
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        self.by_source.setdefault(entry.source_id, []).append(entry)
+
+    def walk(
+        self, watch: Watch, after: float = -math.inf, until: float = math.inf
+    ) -> Iterator[Entry]:
+        """Entries with ``after <= stamp <= until`` from the watched sources, in order."""
+        if watch is None:
+            return self._window(self.entries, after, until)
+        parts = [
+            self._window(self.by_source[source], after, until)
+            for source in sorted(watch)
+            if source in self.by_source
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        order = _negative_stamp if self.newest_first else _stamp
+        return heapq.merge(*parts, key=order)
+
+    def _window(self, entries: list[Entry], after: float, until: float) -> Iterator[Entry]:
+        if self.newest_first:
+            low = bisect_left(entries, -until, key=_negative_stamp)
+            high = bisect_right(entries, -after, key=_negative_stamp)
+        else:
+            low = bisect_left(entries, after, key=_stamp)
+            high = bisect_right(entries, until, key=_stamp)
+        return (entries[position] for position in range(low, high))
+
+
+class Generation:
+    """The model and release findings of one generation of one line ("qwen", (3,))."""
+
+    __slots__ = ("name", "timeline", "_models", "_licenses")
+
+    def __init__(self, name: ModelName) -> None:
+        self.name = name  # the first name seen: stands for the generation
+        self.timeline = Timeline(newest_first=False)
+        self._models: list[Entry] = []
+        self._licenses: dict[str, dict[str, list[Entry]]] | None = None
+
+    def add(self, entry: Entry) -> None:
+        if entry.kind == "model":
+            self._models.append(entry)
+
+    def licenses(self, watch: Watch) -> dict[str, list[Entry]]:
+        """Hub repos by their lower-cased license, for the watched sources."""
+        if self._licenses is None:
+            self._licenses = {}
+            for entry in self._models:
+                value = entry.observation.finding.attributes.get("license")
+                if isinstance(value, str) and value.strip():
+                    per_source = self._licenses.setdefault(entry.source_id, {})
+                    per_source.setdefault(value.strip().lower(), []).append(entry)
+        merged: dict[str, list[Entry]] = {}
+        for source_id, per_license in self._licenses.items():
+            if watch is None or source_id in watch:
+                for value, entries in per_license.items():
+                    merged.setdefault(value, []).extend(entries)
+        return merged
+
+
+class World:
+    """Everything observed, indexed once for the rules."""
+
+    def __init__(self, observations: Iterable[Observation], health: Iterable[SourceHealth]) -> None:
+        self.health: dict[str, SourceHealth] = {h.source_id: h for h in health}
+        self.by_source: dict[str, list[Entry]] = {}
+        self.unknown_names: list[str] = []
+        self._lines: dict[str, dict[object, Generation]] = {}
+        self._words: dict[str, Timeline] = {}
+        self._post_words: dict[str, Timeline] = {}
+        self._repos: dict[str, list[Entry]] = {}  # lower-cased hub repo id -> entries
+        self._repo_names: dict[str, list[Entry]] = {}  # lower-cased part after the owner
+        self._owner_repos: dict[str, list[Entry]] = {}  # lower-cased hub owner -> entries
+        self._owner_sources: dict[str, set[str]] = {}  # lower-cased hub owner -> sources
+        self._model_counts: dict[str, int] = {}  # source -> hub repos it listed
+        self._names: dict[str, ModelName | None] = {}
+        unknown: set[str] = set()
+        entries = [self._read(observation, unknown) for observation in observations]
+        self.unknown_names = sorted(unknown)
+        self._file(entries)
+
+    # -- building ---------------------------------------------------------------
+
+    def _read(self, observation: Observation, unknown: set[str]) -> Entry:
+        finding = observation.finding
+        moment = observation.time
+        name = None
+        if finding.kind in NAMED_KINDS:
+            is_model = finding.kind in MODEL_KINDS
+            texts = (finding.title, finding.key) if is_model else (finding.title,)
+            name = next(filter(None, (self.model_name(t) for t in texts if t)), None)
+            if name is None and finding.kind in MODEL_KINDS:
+                unknown.add(finding.title or finding.key)
+        summary = finding.attributes.get("summary")
+        text = finding.title if not isinstance(summary, str) else f"{finding.title}\n{summary}"
+        stamp = moment.timestamp() if moment is not None else -math.inf
+        return Entry(observation, moment, stamp, name, words(text or ""))
+
+    def _file(self, entries: list[Entry]) -> None:
+        timed = sorted((e for e in entries if e.time is not None), key=_stamp)
+        for entry in entries:
+            self.by_source.setdefault(entry.source_id, []).append(entry)
+            if entry.kind == "model":
+                self._file_repo(entry)
+            if entry.name is not None:
+                self._generation(entry.name).add(entry)
+        for entry in timed:  # oldest first
+            if entry.name is not None:
+                self._generation(entry.name).timeline.add(entry)
+            if entry.kind == "post":
+                for word in set(entry.words):
+                    self._timeline(self._post_words, word, newest_first=False).add(entry)
+        for entry in reversed(timed):  # newest first
+            for word in set(entry.words):
+                self._timeline(self._words, word, newest_first=True).add(entry)
+
+    def _file_repo(self, entry: Entry) -> None:
+        repo = entry.key.strip().lower()
+        owner, _, repo_name = repo.rpartition("/")
+        self._repos.setdefault(repo, []).append(entry)
+        self._repo_names.setdefault(repo_name, []).append(entry)
+        self._owner_repos.setdefault(owner, []).append(entry)
+        self._owner_sources.setdefault(owner, set()).add(entry.source_id)
+        self._model_counts[entry.source_id] = self._model_counts.get(entry.source_id, 0) + 1
+
+    def _generation(self, name: ModelName) -> Generation:
+        generations = self._lines.setdefault(name.line, {})
+        key = generation_key(name)
+        if key not in generations:
+            generations[key] = Generation(name)
+        return generations[key]
+
+    @staticmethod
+    def _timeline(index: dict[str, Timeline], word: str, newest_first: bool) -> Timeline:
+        timeline = index.get(word)
+        if timeline is None:
+            timeline = index[word] = Timeline(newest_first)
+        return timeline
+
+    # -- queries ----------------------------------------------------------------
+
+    def model_name(self, text: str) -> ModelName | None:
+        """``parse_model_name``, remembered: claims and findings repeat the same names."""
+        if text not in self._names:
+            self._names[text] = parse_model_name(text)
+        return self._names[text]
+
+    def generations(self, line: str) -> list[Generation]:
+        """Every generation seen of a model line, oldest first."""
+        found = list(self._lines.get(line, {}).values())
+        return sorted(found, key=cmp_to_key(_compare_generations))
+
+    def mentions(
+        self, phrase: Sequence[str], watch: Watch, after: datetime, until: datetime
+    ) -> Iterator[Entry]:
+        """Findings timed in [after, until] whose title or summary has ``phrase``, newest first."""
+        return self._matching(self._words, phrase, watch, after.timestamp(), until.timestamp())
+
+    def posts_naming(self, phrase: Sequence[str], watch: Watch, until: datetime) -> Iterator[Entry]:
+        """Posts up to ``until`` whose title or summary holds ``phrase``, oldest first."""
+        return self._matching(self._post_words, phrase, watch, -math.inf, until.timestamp())
+
+    def _matching(
+        self,
+        index: dict[str, Timeline],
+        phrase: Sequence[str],
+        watch: Watch,
+        after: float,
+        until: float,
+    ) -> Iterator[Entry]:
+        if not phrase or any(word not in index for word in phrase):
+            return iter(())
+        rarest = min(phrase, key=lambda word: len(index[word].entries))
+        candidates = index[rarest].walk(watch, after, until)
+        if len(phrase) == 1:
+            return candidates
+        return (entry for entry in candidates if has_phrase(entry.words, phrase))
+
+    def repos(self, repo_id: str, watch: Watch) -> list[Entry]:
+        """Hub findings whose key is ``repo_id`` (or, without an owner, ends with it)."""
+        wanted = repo_id.strip().lower()
+        found = self._repos.get(wanted, []) if "/" in wanted else self._repo_names.get(wanted, [])
+        return [e for e in found if watch is None or e.source_id in watch]
+
+    def sources_listing(self, owner: str | None, watch: Watch) -> list[str]:
+        """Sources that have listed hub repos (of ``owner`` when given), sorted."""
+        if owner is None:
+            found: Iterable[str] = self._model_counts
+        else:
+            found = self._owner_sources.get(owner.strip().lower(), ())
+        return sorted(s for s in found if watch is None or s in watch)
+
+    def repo_count(self, source_id: str) -> int:
+        return self._model_counts.get(source_id, 0)
+
+    def repo_ids(self, owner: str, watch: Watch) -> list[str]:
+        """Hub repo ids under ``owner`` (as the sources spell them), for suggestions."""
+        entries = self._owner_repos.get(owner.strip().lower(), [])
+        return sorted({e.key for e in entries if watch is None or e.source_id in watch})
+
+
+def _compare_generations(a: Generation, b: Generation) -> int:
+    if is_newer(a.name, b.name):
+        return 1
+    if is_newer(b.name, a.name):
+        return -1
+    return 0
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What one check concluded: verdicts needing a person, and names nobody could read."""
+
+    verdicts: list[Verdict] = field(default_factory=list)
+    unknown_names: list[str] = field(default_factory=list)
+
+
+def evaluate_all(
+    claims: Iterable[Claim],
+    observations: Sequence[Observation],
+    health: Sequence[SourceHealth],
+    now: datetime,
+) -> Evaluation:
+    """Run every rule on every claim; keep the stale, contradicted and review verdicts.
+
+    A claim with no expectations is only checked for age.
+    """
+    from rules.registry import RULES  # the rule modules import this one
+
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware (UTC)")
+    world = World(observations, health)
+    everything = list(RULES.values())
+    age_only = [RULES["age"]]
+    verdicts: list[Verdict] = []
+    for claim in claims:
+        for rule in everything if claim.has_expectations else age_only:
+            found = rule.evaluate(claim, world, now)
+            verdicts.extend(v for v in found if v.status is not Status.FRESH)
+    return Evaluation(verdicts, list(world.unknown_names))
