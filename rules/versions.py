@@ -76,7 +76,7 @@ _FAMILIES: tuple[_Family, ...] = (
     # Meta
     _Family("llama-guard", "meta", rf"llama[\s-]guard(?:{_SEP}{_V}|{_END})", "Llama Guard {v}"),
     _Family("codellama", "meta", rf"code{_SEP}llama(?:{_SEP}{_V}|{_END})", "Code Llama"),
-    _Family("llama", "meta", rf"llama(?:{_SEP}{_V}|{_END})", "Llama {v}"),
+    _Family("llama", "meta", rf"llama(?:{_SEP}{_V}|{_END}(?!\.cpp))", "Llama {v}"),
     # Google
     _Family(
         "{sub}gemma",
@@ -104,7 +104,9 @@ _FAMILIES: tuple[_Family, ...] = (
     _Family("ernie", "baidu", rf"ernie(?:{_SEP}{_V}|{_END})", "ERNIE {v}"),
     # Moonshot: the bare name is the assistant / lab
     _Family("kimi-k", "moonshot", rf"kimi{_SEP}k{_V}", "Kimi K{v}"),
-    _Family("kimi-{sub}", "moonshot", rf"kimi[\s-](?P<sub>vl|dev|linear|audio){_END}", "Kimi"),
+    _Family(
+        "kimi-{sub}", "moonshot", rf"kimi[\s-](?P<sub>vl|dev|linear|audio){_END}", "Kimi-{sub}"
+    ),
     # Zhipu / Z.ai: "AutoGLM" is an agent, not a model line
     _Family("glm-z", "zhipu", rf"glm{_SEP}z{_V}", "GLM-Z{v}"),
     _Family("chatglm", "zhipu", rf"chatglm(?:{_V}|{_END})", "ChatGLM{v}"),
@@ -330,12 +332,14 @@ def format_generation(name: ModelName) -> str:
     if found is None:
         return f"{name.line} {version}".strip()
     family, sub = found
-    label = family.display.replace("{sub}", sub.capitalize())
+    label = family.display.replace("{sub}", _SUB_DISPLAY.get(sub, sub.capitalize()))
     if not version:
-        return label.replace("{v}", "").strip(" -")
+        return _VERSION_SLOT.sub("", label)  # "DeepSeek-OCR", not "DeepSeek-OCR-V"
     return label.replace("{v}", version)
 
 
+_SUB_DISPLAY = {"ocr": "OCR", "vl": "VL", "llm": "LLM", "moe": "MoE"}
+_VERSION_SLOT = re.compile(r"(?:[\s-][A-Z])?\{v\}|[\s-]+\{v\}")
 # Lines whose whole-number generations are written with ".0", up to which major.
 _DOT_ZERO_BELOW = {"gemini": 3, "ernie": 100}
 

@@ -49,6 +49,9 @@ REAL_NAMES = [
     ("Qwen/Qwen3-8B-GGUF", "qwen", "alibaba", (3,), "", "8b", ""),
     ("Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", "qwen", "alibaba", (2, 5), "instruct", "7b", ""),
     ("bartowski/Qwen_QwQ-32B-GGUF", "qwq", "alibaba", (), "", "32b", ""),
+    ("bartowski/mistralai_Mistral-Small-3.1-24B-Instruct-2503-GGUF", "mistral-small",
+     "mistral", (3, 1), "instruct", "24b", "2503"),
+    ("https://huggingface.co/Qwen/Qwen3-8B", "qwen", "alibaba", (3,), "", "8b", ""),
     ("unsloth/Qwen3-30B-A3B-Instruct-2507-GGUF", "qwen", "alibaba", (3,), "instruct",
      "30b-a3b", "2507"),
     ("mlx-community/Qwen3-4B-4bit", "qwen", "alibaba", (3,), "", "4b", ""),
@@ -91,6 +94,11 @@ REAL_NAMES = [
     ("deepseek-ai/DeepSeek-Coder-V2-Lite-Instruct", "deepseek-coder", "deepseek", (2,),
      "lite-instruct", "", ""),
     ("deepseek-ai/deepseek-vl2-small", "deepseek-vl", "deepseek", (2,), "small", "", ""),
+    ("deepseek-ai/DeepSeek-R1-0528-Qwen3-8B", "deepseek-r", "deepseek", (1,), "qwen3", "8b",
+     "0528"),
+    ("deepseek-ai/DeepSeek-Prover-V2-671B", "deepseek-prover", "deepseek", (2,), "", "671b",
+     ""),
+    ("deepseek-ai/DeepSeek-OCR", "deepseek-ocr", "deepseek", (), "", "", ""),
     # Meta
     ("meta-llama/Llama-3.1-8B", "llama", "meta", (3, 1), "", "8b", ""),
     ("meta-llama/Llama-3.1-405B-Instruct", "llama", "meta", (3, 1), "instruct", "405b", ""),
@@ -115,6 +123,8 @@ REAL_NAMES = [
     ("Gemini 2.0 Flash", "gemini", "google", (2,), "flash", "", ""),
     ("Gemini 2.0 Pro", "gemini", "google", (2,), "pro", "", ""),
     ("Gemini 2.5 Pro", "gemini", "google", (2, 5), "pro", "", ""),
+    ("Gemini 2.5 Flash-Lite", "gemini", "google", (2, 5), "flash-lite", "", ""),
+    ("Gemma 3n", "gemma", "google", (3,), "n", "", ""),
     ("gemini-1.5-pro-002", "gemini", "google", (1, 5), "pro", "", "002"),
     ("gemini-2.5-flash-preview-05-20", "gemini", "google", (2, 5), "flash-preview", "", "0520"),
     # Mistral
@@ -136,6 +146,9 @@ REAL_NAMES = [
      (3, 5), "", "", ""),
     ("Introducing: Devstral 2 and Mistral Vibe CLI.", "devstral", "mistral", (2,), "", "", ""),
     ("Introducing Mistral 3", "mistral", "mistral", (3,), "", "", ""),
+    ("mistralai/Mistral-Nemo-Instruct-2407", "mistral-nemo", "mistral", (), "instruct", "",
+     "2407"),
+    ("mistralai/Voxtral-Mini-3B-2507", "voxtral", "mistral", (), "mini", "3b", "2507"),
     ("Announcing Codestral 25.08 and the Complete Mistral Coding Stack for Enterprise",
      "codestral", "mistral", (), "", "", "2508"),
     ("Mistral OCR", "mistral-ocr", "mistral", (), "", "", ""),
@@ -144,6 +157,8 @@ REAL_NAMES = [
     ("moonshotai/Kimi-K2-Instruct-0905", "kimi-k", "moonshot", (2,), "instruct", "", "0905"),
     ("moonshotai/Kimi-K2-Thinking", "kimi-k", "moonshot", (2,), "thinking", "", ""),
     ("moonshotai/Kimi-VL-A3B-Thinking", "kimi-vl", "moonshot", (), "thinking", "a3b", ""),
+    ("Introducing Kimi K2 Thinking", "kimi-k", "moonshot", (2,), "thinking", "", ""),
+    ("Kimi k1.5", "kimi-k", "moonshot", (1, 5), "", "", ""),
     ("zai-org/GLM-4.5", "glm", "zhipu", (4, 5), "", "", ""),
     ("zai-org/GLM-4.5-Air", "glm", "zhipu", (4, 5), "air", "", ""),
     ("zai-org/GLM-4.6", "glm", "zhipu", (4, 6), "", "", ""),
@@ -176,6 +191,9 @@ REAL_NAMES = [
     ("OpenAI o3-mini System Card", "o-series", "openai", (3,), "mini", "", ""),
     ("OpenAI o1 System Card", "o-series", "openai", (1,), "", "", ""),
     ("o4-mini", "o-series", "openai", (4,), "mini", "", ""),
+    ("Introducing OpenAI o3 and o4-mini", "o-series", "openai", (3,), "", "", ""),
+    ("gpt-4-turbo-2024-04-09", "gpt", "openai", (4,), "turbo", "", "20240409"),
+    ("GPT-4o System Card", "gpt", "openai", (4,), "o", "", ""),
     # Anthropic: both word orders, and the API ids
     ("Claude 3.5 Sonnet", "claude", "anthropic", (3, 5), "sonnet", "", ""),
     ("Claude 3.7 Sonnet", "claude", "anthropic", (3, 7), "sonnet", "", ""),
@@ -189,6 +207,9 @@ REAL_NAMES = [
     ("claude-sonnet-4-20250514", "claude", "anthropic", (4,), "sonnet", "", "20250514"),
     ("claude-opus-4-1-20250805", "claude", "anthropic", (4, 1), "opus", "", "20250805"),
     ("claude-3-haiku-20240307", "claude", "anthropic", (3,), "haiku", "", "20240307"),
+    ("claude-instant-1.2", "claude", "anthropic", (1, 2), "instant", "", ""),
+    ("Anthropic’s Claude 3.5 Sonnet now available in Amazon Bedrock", "claude", "anthropic",
+     (3, 5), "sonnet", "", ""),
     # Others
     ("microsoft/Phi-3-mini-4k-instruct", "phi", "microsoft", (3,), "mini-4k-instruct", "", ""),
     ("microsoft/phi-4", "phi", "microsoft", (4,), "", "", ""),
@@ -229,6 +250,9 @@ NOT_MODEL_NAMES = [
     "Sora 2 is here",  # feed
     "Introducing GPT-Rosalind for life sciences research",  # feed: no GPT generation
     "Zhipu AutoGLM",
+    "ggml-org/llama.cpp",
+    "ChatGPT",
+    "Grok",
     "DeepSeek API",
     "DeepSeek",
     "Kimi API",
@@ -396,6 +420,9 @@ FORMATTED = [
     ("OpenAI o3-mini System Card", "o3"),
     ("openai/gpt-oss-120b", "gpt-oss"),
     ("Qwen/QwQ-32B", "QwQ"),
+    ("deepseek-ai/DeepSeek-OCR", "DeepSeek-OCR"),
+    ("moonshotai/Kimi-VL-A3B-Thinking", "Kimi-VL"),
+    ("mistralai/Mistral-Nemo-Instruct-2407", "Mistral Nemo"),
 ]
 
 
