@@ -1,0 +1,75 @@
+"""Claims files: precision kept, mistakes listed whole, sources cross-checked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.claimsfile import load_claims
+from monitor.problems import ConfigError
+from rules.asof import Precision
+from tests.conftest import CLAIMS, EXAMPLE
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "claims.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_claims_keep_their_precision(tmp_path: Path) -> None:
+    text = (
+        CLAIMS + '\n[[claim]]\nid = "day"\npage = "p"\ntext = "t"\nas_of = 2026-04-15\n'
+        'review_every = "2w"\n'
+    )
+    claims = {c.id: c for c in load_claims([_write(tmp_path, text)], {"hf-qwen"})}
+    assert str(claims["qwen3-release"].as_of) == "2026-04"
+    assert claims["qwen3-release"].as_of.precision is Precision.MONTH
+    assert str(claims["cac-rules"].as_of) == "2023"
+    assert claims["cac-rules"].review_every is None
+    assert str(claims["day"].as_of) == "2026-04-15"  # a bare TOML date stays a day
+    assert claims["day"].review_every == timedelta(weeks=2)
+    assert claims["qwen3-release"].released is not None
+    assert claims["qwen3-release"].watch == ("hf-qwen",)
+
+
+def test_every_mistake_is_listed_and_nothing_is_returned(tmp_path: Path) -> None:
+    text = CLAIMS.replace('as_of = "2026-04"', 'as_of = "April 2026"')  # bad date
+    text = text.replace('review_every = "never"', 'review_every = "never"\ncolour = "red"')
+    text = text.replace('watch = ["hf-qwen"]', 'watch = ["hf-qwen", "nowhere"]')
+    text += (
+        '\n[[claim]]\nid = "cac-rules"\npage = "p"\ntext = "t"\nas_of = "2024"\n'
+        'review_every = "1y"\n'
+    )
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_claims([path], {"hf-qwen"})
+    message = str(caught.value)
+    assert len(caught.value.problems) == 4
+    assert "'April 2026' is not a date" in message
+    assert "unknown key 'colour'" in message
+    assert "watch names 'nowhere'" in message
+    assert "duplicate claim id 'cac-rules'" in message
+
+
+def test_impossible_date_and_bad_interval(tmp_path: Path) -> None:
+    text = (
+        '[[claim]]\nid = "a"\npage = "p"\ntext = "t"\nas_of = "2026-02-30"\nreview_every = "soon"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_claims([_write(tmp_path, text)])
+    assert "not a real date" in str(caught.value)
+    assert "'soon' is not a duration" in str(caught.value)
+
+
+def test_example_claims_are_valid_and_many() -> None:
+    from monitor.config import load_config
+
+    config = load_config(EXAMPLE / "claimwatch.toml")
+    claims = load_claims(config.claims_files, {s.id for s in config.sources})
+    assert 35 <= len(claims) <= 60
+    page = (EXAMPLE / "page.md").read_text(encoding="utf-8")
+    missing = [c.id for c in claims if c.text not in page]
+    assert missing == [], "claim text must be an exact substring of page.md"
