@@ -27,11 +27,12 @@ import hashlib
 import html
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import fastfeedparser
 import feedparser
@@ -124,7 +125,7 @@ def _parse(response: HttpResponse, finding_kind: FindingKind) -> Parsed:
         entries, warnings = _xml_entries(body, response.content_type)
         dropped = 0
     _raise_for_arxiv_error(entries)
-    return _parsed(entries, finding_kind, warnings, dropped)
+    return _parsed(entries, finding_kind, warnings, dropped, base_url=response.url)
 
 
 def _head(body: bytes) -> bytes:
@@ -167,15 +168,23 @@ def _html_message(response: HttpResponse) -> str:
 
 # --- XML: fast path and lenient path -----------------------------------------------
 
-_STRICT_XML = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
+class _StrictParser(threading.local):
+    """One strict parser per thread: lxml lets one parse at a time use a parser."""
+
+    def __init__(self) -> None:
+        # No entity expansion (billion laughs), no DTD or network access (XXE).
+        self.parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+
+
+_STRICT_XML = _StrictParser()
 
 
 def well_formed_root(body: bytes) -> Any:
     """The document's root element if the body is well-formed XML, else None."""
     try:
-        return etree.fromstring(body, parser=_STRICT_XML)
+        return etree.fromstring(body, parser=_STRICT_XML.parser)
     except (etree.XMLSyntaxError, ValueError):
         return None
 
@@ -338,7 +347,11 @@ def _raise_for_arxiv_error(entries: list[_Entry]) -> None:
 
 
 def _parsed(
-    entries: list[_Entry], finding_kind: FindingKind, warnings: list[str], dropped: int
+    entries: list[_Entry],
+    finding_kind: FindingKind,
+    warnings: list[str],
+    dropped: int,
+    base_url: str,
 ) -> Parsed:
     findings: dict[str, Finding] = {}
     duplicates = 0
@@ -346,7 +359,7 @@ def _parsed(
     if empty:
         warnings = [*warnings, f"entries with no id, link, title or text left out: {empty}"]
     for entry in (entry for entry in entries if not entry.is_empty):
-        finding = _finding(entry, finding_kind)
+        finding = _finding(entry, finding_kind, base_url)
         if finding.key in findings:
             duplicates += 1
         else:
@@ -363,7 +376,7 @@ _GITHUB_RELEASE_LINK = re.compile(r"^https?://github\.com/[^/]+/[^/]+/releases/t
 _ARXIV_ID = re.compile(r"arxiv\.org/abs/([^?#]+)$")
 
 
-def _finding(entry: _Entry, finding_kind: FindingKind) -> Finding:
+def _finding(entry: _Entry, finding_kind: FindingKind, base_url: str = "") -> Finding:
     published = to_utc(entry.published)
     updated = to_utc(entry.updated)
     title = plain_text(entry.title)
@@ -385,12 +398,20 @@ def _finding(entry: _Entry, finding_kind: FindingKind) -> Finding:
         key=key,
         title=title or _truncate(attributes["summary"], 80) or "(untitled)",
         kind=finding_kind,
-        url=entry.link or None,
+        url=_web_url(entry.link, base_url),
         # Atom entries may carry only <updated> (GitHub releases.atom does).
         published=published or updated,
         updated=updated,
         attributes=attributes,
     )
+
+
+def _web_url(link: str, base_url: str) -> str | None:
+    """The entry link made absolute; None unless http(s) (it becomes an href in mail)."""
+    if not link:
+        return None
+    url = urljoin(base_url, link)
+    return url if urlsplit(url).scheme in ("http", "https") else None
 
 
 def _github_release_tag(entry: _Entry) -> str | None:

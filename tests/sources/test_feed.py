@@ -456,3 +456,16 @@ def test_entry_without_id_or_link_gets_a_stable_hash_key():
     first = feed.parse(response(body), feed.Params(url="https://e.org/f")).findings[0]
     again = feed.parse(response(body), feed.Params(url="https://e.org/f")).findings[0]
     assert first.key == again.key and first.key.startswith("sha256:")
+
+
+@pytest.mark.parametrize(("link", "url"), [
+    ("/blog/post-1", "https://example.org/blog/post-1"),  # relative to the feed's URL
+    ("https://other.example/p", "https://other.example/p"),
+    ("javascript:alert(1)", None),  # never an href in an email
+    ("mailto:someone@example.org", None),
+])
+def test_entry_links_become_absolute_web_urls(link, url):
+    body = (b'<rss version="2.0"><channel><item><title>T</title><guid>g</guid>'
+            b"<link>" + link.encode() + b"</link></item></channel></rss>")
+    finding = feed.parse(response(body), feed.Params(url="https://example.org/feed")).findings[0]
+    assert finding.url == url
