@@ -1,0 +1,66 @@
+"""Rule ``exists``: models the claim names are on the hub.
+
+A name ("Qwen/Qwen3-30B-A3B", matched case-insensitively; without an owner it matches
+any owner) missing from the findings is a contradiction only when a source that lists
+that owner's repos last polled ok and listed completely. A failed or partial listing
+proves nothing, so it gives no verdict; so does an owner no source lists.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+
+from rules.claim import Claim
+from rules.engine import EVIDENCE_LIMIT, World, watch_of
+from rules.verdict import Status, Verdict
+
+NAME = "exists"
+
+
+def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
+    watch = watch_of(claim)
+    verdicts: list[Verdict] = []
+    for name in dict.fromkeys(n.strip() for n in claim.exists if n.strip()):
+        if world.repos(name, watch):
+            continue
+        owner = name.rpartition("/")[0] if "/" in name else None
+        complete = [
+            source_id
+            for source_id in world.sources_listing(owner, watch)
+            if (health := world.health.get(source_id)) and health.ok and health.complete
+        ]
+        if not complete:
+            continue
+        close = _close_matches(world, name, owner, watch)
+        source_id = complete[0]
+        verdicts.append(
+            Verdict(
+                claim_id=claim.id,
+                rule=NAME,
+                status=Status.CONTRADICTED,
+                cause=f"{NAME}:{name.lower()}",
+                reason=(
+                    f"{name} is not among the {world.repo_count(source_id)} repos of the "
+                    f"complete listing of {source_id}."
+                ),
+                suggestion=(
+                    f"Name an existing model, e.g. {close[0]}."
+                    if close
+                    else f"Remove {name} or name a model that exists."
+                ),
+                evidence=tuple(
+                    entry.evidence() for match in close for entry in world.repos(match, watch)[:1]
+                ),
+            )
+        )
+    return verdicts
+
+
+def _close_matches(world: World, name: str, owner: str | None, watch) -> list[str]:
+    if owner is None:
+        return []
+    candidates = world.repo_ids(owner, watch)
+    by_lower = {candidate.lower(): candidate for candidate in candidates}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=EVIDENCE_LIMIT, cutoff=0.8)
+    return [by_lower[match] for match in close][:3]
