@@ -78,7 +78,9 @@ def parse(response: HttpResponse, params: Params) -> Parsed:
         else:
             findings.append(finding)
     next_url = next_link(response.headers.get("link", ""), response.url)
-    return Parsed(findings=findings, dropped=dropped, next_url=next_url, complete=next_url is None)
+    # More pages are announced by next_url; the poller decides whether the listing it
+    # assembled is complete (it stops at max_pages).
+    return Parsed(findings=findings, dropped=dropped, next_url=next_url)
 
 
 def _skipped(release: dict[str, Any], params: Params) -> bool:

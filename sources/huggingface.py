@@ -77,13 +77,10 @@ def parse(response: HttpResponse, params: Params) -> Parsed:
         finding = model_finding(item)
         if finding is not None:
             findings.append(finding)
+    # More pages are announced by next_url; the poller decides whether the listing it
+    # assembled is complete (it stops at max_pages).
     next_url = next_link(response.headers.get("link", ""), response.url)
-    return Parsed(
-        findings=findings,
-        dropped=len(items) - len(findings),
-        next_url=next_url,
-        complete=next_url is None,
-    )
+    return Parsed(findings=findings, dropped=len(items) - len(findings), next_url=next_url)
 
 
 def model_finding(model: Any) -> Finding | None:
