@@ -10,7 +10,7 @@ packages).
 """
 
 from sources.finding import Finding
-from sources.response import HttpResponse, Parsed, ParseError
 from sources.outcome import Category, FetchOutcome
+from sources.response import HttpResponse, Parsed, ParseError
 
 __all__ = ["Category", "FetchOutcome", "Finding", "HttpResponse", "ParseError", "Parsed"]

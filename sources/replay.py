@@ -60,9 +60,16 @@ def save_exchange(folder: Path, url: str, response: HttpResponse) -> Path:
     meta_path.parent.mkdir(parents=True, exist_ok=True)
     body_name = f"{meta_path.stem}.body.{_extension(response.content_type)}"
     (meta_path.parent / body_name).write_bytes(response.body)
-    headers = {k.lower(): v for k, v in response.headers.items() if k.lower() not in _SECRET_HEADERS}
-    meta = {"url": url, "final_url": response.url, "status": response.status,
-            "headers": headers, "body": body_name}
+    headers = {
+        k.lower(): v for k, v in response.headers.items() if k.lower() not in _SECRET_HEADERS
+    }
+    meta = {
+        "url": url,
+        "final_url": response.url,
+        "status": response.status,
+        "headers": headers,
+        "body": body_name,
+    }
     meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return meta_path
 
@@ -72,11 +79,12 @@ def load_exchange(folder: Path, url: str) -> HttpResponse:
     meta_path = exchange_path(folder, url)
     if not meta_path.is_file():
         raise MissingExchange(
-            f"no recorded response for {url} in the snapshot {folder} "
+            f"{url} is not in the snapshot {folder} "
             f"(looked for {meta_path.relative_to(folder)})"
         )
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     body = (meta_path.parent / meta["body"]).read_bytes()
     headers = {str(k).lower(): str(v) for k, v in meta.get("headers", {}).items()}
-    return HttpResponse(url=meta.get("final_url", url), status=int(meta["status"]),
-                        headers=headers, body=body)
+    return HttpResponse(
+        url=meta.get("final_url", url), status=int(meta["status"]), headers=headers, body=body
+    )
