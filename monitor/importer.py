@@ -271,7 +271,7 @@ def _hints(draft: DraftClaim) -> list[str]:
     licenses = [name for pattern, name in _LICENSE_HINTS if pattern.search(draft.text)]
     if licenses:
         lines.append(f'# hint: license = "{licenses[0]}" (licenses named: {", ".join(licenses)})')
-    if re.search(r"[A-Za-z][\w.-]*\d", draft.subject):
+    if re.search(r"[A-Za-z].*\d", draft.subject):
         lines.append(f'# hint: family = "{draft.subject}"')
     return lines
 
@@ -322,6 +322,35 @@ _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _TERMINAL = (".", "!", "?", ":", ";", ",", "…")
+_JOINING_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "in",
+        "on",
+        "at",
+        "of",
+        "for",
+        "to",
+        "and",
+        "or",
+        "but",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "than",
+        "that",
+        "which",
+        "its",
+        "their",
+    }
+)
 
 
 def _cells(line: str) -> tuple[str, ...]:
@@ -352,7 +381,15 @@ def _is_plain_heading(lines: list[str], i: int) -> bool:
     if not (line[0].isupper() or line[0].isdigit()) or "|" in line or _ITEM.match(line):
         return False
     following = _next_filled(lines, i + 1)
-    return following is not None and not _ATX.match(lines[following])
+    if following is None or _ATX.match(lines[following]):
+        return False
+    if _ITEM.match(lines[following]) or _is_table_start(lines, following):
+        return True
+    # Above prose, be stricter: "Thesis" heads a paragraph, "Robotaxis run in" wraps one.
+    next_start = lines[following].strip()[0]
+    return line.split()[-1].lower() not in _JOINING_WORDS and (
+        next_start.isupper() or next_start.isdigit() or next_start in "\"'“(["
+    )
 
 
 def _opens_block(lines: list[str], i: int) -> bool:
@@ -444,9 +481,10 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 _ABBREVIATIONS = _word_set(
-    "e.g i.e vs u.s u.k e.u mr mrs ms dr prof inc ltd co corp no approx fig st jr sr "
+    "e.g i.e vs u.s u.k e.u mr mrs ms dr prof inc ltd co corp approx fig st jr sr "
     "est ca cf al jan feb mar apr jun jul aug sep sept oct nov dec"
 )
+_DIGIT_NEXT = re.compile(r"\s+\d")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]”’]*(?=\s+[\"'(\[“‘]?[A-Z0-9$])")
 
 
@@ -463,6 +501,13 @@ def split_sentences(text: str) -> list[str]:
         word = re.search(r"(\S+)$", text[start : end.start()])
         if end.group().startswith(".") and word and _is_abbreviation(word.group(1)):
             continue
+        if (
+            end.group() == "."
+            and word
+            and word.group(1).lower() == "no"
+            and _DIGIT_NEXT.match(text, end.end())
+        ):
+            continue  # "No. 1 seller"
         sentences.append(text[start : end.end()].strip())
         start = end.end()
     tail = text[start:].strip()
