@@ -61,6 +61,7 @@ class _Route:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default 5 drops bursts of connects (1 s SYN retry)
 
     def handle_error(self, request: object, client_address: object) -> None:
         # Clients hanging up (a timeout, a refused gzip bomb) are what tests provoke.
