@@ -20,10 +20,17 @@ setup: $(BIN)/claimwatch
 demo: setup
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	@cp $(EXAMPLE)/claimwatch.toml $(EXAMPLE)/claims.toml $(EXAMPLE)/page.md $(DEMO)/
-	@echo "== claimwatch check on the bundled example (SQLite in $(DEMO)/, offline snapshot)"
-	-$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml check --all --replay $(EXAMPLE)/snapshot
-	@echo "== open flags in the store"
-	$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --status open
+	@echo "== claimwatch check: the example page against the bundled offline snapshot"
+	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml check --all \
+		--replay $(EXAMPLE)/snapshot > $(DEMO)/check-report.txt; rc=$$?; \
+		tail -n 1 $(DEMO)/check-report.txt; \
+		echo "   (every new flag with its evidence: $(DEMO)/check-report.txt)"; \
+		[ $$rc -le 1 ] || { cat $(DEMO)/check-report.txt; exit $$rc; }
+	@echo "== claims the world now contradicts"
+	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --status open --verdict contradicted
+	@echo "== claims overtaken by newer releases"
+	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --status open --rule superseded --verdict stale
+	@echo "== the store: $(DEMO)/claimwatch.sqlite   (try: $(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags show 1)"
 
 test: setup
 	$(BIN)/ruff check .

@@ -39,12 +39,27 @@ def _flag_dict(flag: FlagRow) -> dict:
 @flags.command("list")
 @click.option("--status", type=click.Choice(flag_store.STATUSES), help="Only this status.")
 @click.option("--claim", "claim_id", help="Only flags of this claim.")
+@click.option(
+    "--verdict",
+    type=click.Choice(["contradicted", "stale", "review"]),
+    help="Only flags with this verdict.",
+)
+@click.option("--rule", help="Only flags raised by this rule (age, superseded, license, ...).")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
 @click.pass_obj
-def list_flags(app: AppContext, status: str | None, claim_id: str | None, as_json: bool) -> None:
+def list_flags(
+    app: AppContext,
+    status: str | None,
+    claim_id: str | None,
+    verdict: str | None,
+    rule: str | None,
+    as_json: bool,
+) -> None:
     """List flags, oldest first."""
     with app.store.session() as session:
-        rows = flag_store.list_flags(session, status=status, claim_id=claim_id)
+        rows = flag_store.list_flags(
+            session, status=status, claim_id=claim_id, verdict=verdict, rule=rule
+        )
         for flag in rows:
             if as_json:
                 click.echo(json.dumps(_flag_dict(flag)))

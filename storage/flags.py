@@ -35,20 +35,32 @@ class ReconcileReport:
 
 def _evidence(verdict: Verdict) -> list[dict[str, Any]]:
     return [
-        {"source_id": e.source_id, "key": e.key, "title": e.title, "url": e.url,
-         "time": e.time.isoformat() if e.time else None}
+        {
+            "source_id": e.source_id,
+            "key": e.key,
+            "title": e.title,
+            "url": e.url,
+            "time": e.time.isoformat() if e.time else None,
+        }
         for e in verdict.evidence
     ]
 
 
-def _event(session: Session, flag: FlagRow, now: datetime, by: str, action: str,
-           note: str = "") -> None:
+def _event(
+    session: Session, flag: FlagRow, now: datetime, by: str, action: str, note: str = ""
+) -> None:
     session.add(FlagEventRow(flag=flag, at=now, by=by, action=action, note=note))
     flag.updated_at = now
 
 
-def reconcile(session: Session, verdicts: Sequence[Verdict], evaluated_claims: Iterable[str],
-              *, now: datetime, by: str = "claimwatch") -> ReconcileReport:
+def reconcile(
+    session: Session,
+    verdicts: Sequence[Verdict],
+    evaluated_claims: Iterable[str],
+    *,
+    now: datetime,
+    by: str = "claimwatch",
+) -> ReconcileReport:
     """Turn this check's verdicts into flag changes.
 
     A new cause opens a flag; the same cause again changes nothing (its evidence is
@@ -57,10 +69,14 @@ def reconcile(session: Session, verdicts: Sequence[Verdict], evaluated_claims: I
     """
     report = ReconcileReport()
     claim_ids = set(evaluated_claims)
-    existing = {
-        (flag.claim_id, flag.cause): flag
-        for flag in session.scalars(select(FlagRow).where(FlagRow.claim_id.in_(claim_ids)))
-    } if claim_ids else {}
+    existing = (
+        {
+            (flag.claim_id, flag.cause): flag
+            for flag in session.scalars(select(FlagRow).where(FlagRow.claim_id.in_(claim_ids)))
+        }
+        if claim_ids
+        else {}
+    )
     holding: set[tuple[str, str]] = set()
     for verdict in verdicts:
         key = (verdict.claim_id, verdict.cause)
@@ -95,10 +111,16 @@ def reconcile(session: Session, verdicts: Sequence[Verdict], evaluated_claims: I
 
 def _open(session: Session, verdict: Verdict, now: datetime, by: str) -> FlagRow:
     flag = FlagRow(
-        claim_id=verdict.claim_id, rule=verdict.rule, cause=verdict.cause,
-        verdict=str(verdict.status), status="open", reason=verdict.reason,
-        suggestion=verdict.suggestion, evidence=_evidence(verdict),
-        opened_at=now, updated_at=now,
+        claim_id=verdict.claim_id,
+        rule=verdict.rule,
+        cause=verdict.cause,
+        verdict=str(verdict.status),
+        status="open",
+        reason=verdict.reason,
+        suggestion=verdict.suggestion,
+        evidence=_evidence(verdict),
+        opened_at=now,
+        updated_at=now,
     )
     session.add(flag)
     _event(session, flag, now, by, "opened", verdict.reason)
@@ -112,13 +134,23 @@ def get_flag(session: Session, flag_id: int) -> FlagRow:
     return flag
 
 
-def list_flags(session: Session, *, status: str | None = None,
-               claim_id: str | None = None) -> list[FlagRow]:
+def list_flags(
+    session: Session,
+    *,
+    status: str | None = None,
+    claim_id: str | None = None,
+    verdict: str | None = None,
+    rule: str | None = None,
+) -> list[FlagRow]:
     query = select(FlagRow).order_by(FlagRow.id)
-    if status:
-        query = query.where(FlagRow.status == status)
-    if claim_id:
-        query = query.where(FlagRow.claim_id == claim_id)
+    for column, value in (
+        (FlagRow.status, status),
+        (FlagRow.claim_id, claim_id),
+        (FlagRow.verdict, verdict),
+        (FlagRow.rule, rule),
+    ):
+        if value:
+            query = query.where(column == value)
     return list(session.scalars(query))
 
 
@@ -150,11 +182,15 @@ def snooze(session: Session, flag_id: int, *, until: datetime, now: datetime, by
     return flag
 
 
-def resolve_for_claim(session: Session, claim_id: str, *, now: datetime, by: str,
-                      note: str) -> list[FlagRow]:
+def resolve_for_claim(
+    session: Session, claim_id: str, *, now: datetime, by: str, note: str
+) -> list[FlagRow]:
     """Resolve every active flag of a claim (after it was verified)."""
-    flags = list(session.scalars(select(FlagRow).where(
-        FlagRow.claim_id == claim_id, FlagRow.status.in_(ACTIVE))))
+    flags = list(
+        session.scalars(
+            select(FlagRow).where(FlagRow.claim_id == claim_id, FlagRow.status.in_(ACTIVE))
+        )
+    )
     for flag in flags:
         flag.status, flag.snoozed_until = "resolved", None
         _event(session, flag, now, by, "verified", note)
@@ -169,5 +205,7 @@ def mark_alerted(session: Session, flags: Iterable[FlagRow], *, now: datetime) -
 
 def _require(flag: FlagRow, allowed: Sequence[str], action: str) -> None:
     if flag.status not in allowed:
-        raise FlagActionError(f"flag #{flag.id} is {flag.status}; only a flag that is "
-                              f"{' or '.join(allowed)} can be {action}")
+        raise FlagActionError(
+            f"flag #{flag.id} is {flag.status}; only a flag that is "
+            f"{' or '.join(allowed)} can be {action}"
+        )
