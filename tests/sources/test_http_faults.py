@@ -9,6 +9,7 @@ import asyncio
 import resource
 import time
 import types
+from pathlib import Path
 
 import feedparser
 import pydantic
@@ -21,6 +22,7 @@ from sources.poll import SourceJob, SourceResult, poll_many
 from sources.response import HttpResponse, Parsed, ParseError
 from tests.support.httpserver import LoopbackServer, Reply, gzip_of_zeros, unused_port
 
+DATA = Path(__file__).resolve().parent.parent / "data" / "http"
 FAST = FetchSettings(connect_timeout=0.5, read_timeout=0.5, total_timeout=2.0, retries=2,
                      backoff_base=0.01, retry_after_cap=0.2, max_bytes=1_000_000)
 HEALTHY_BODY = b"post-1\npost-2\n"
@@ -199,7 +201,8 @@ def recording_kind(seen: list[bytes]):
 
 
 def test_invalid_utf8_reaches_the_parser_unchanged(server):
-    body = b"Espa\xf1a\n\xff\xfe broken\n"
+    body = (DATA / "feedparser_encoding_bozo_invalid-bytes-with-bom.xml").read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf") and b"Espa\xf1a" in body
     seen: list[bytes] = []
     url = server.route("/feed", Reply(body=body, headers={"Content-Type": "text/plain"}))
     result, _ = run_beside_healthy(server, job(url, recording_kind(seen)))
@@ -209,7 +212,8 @@ def test_invalid_utf8_reaches_the_parser_unchanged(server):
 
 
 def test_truncated_xml_reaches_the_parser_unchanged(server):
-    body = b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Qwen</title><item><tit'
+    body = (DATA / "feedparser_illformed_rss_incomplete_cdata.xml").read_bytes()
+    assert body.endswith(b"<![CD\r\n")
     seen: list[bytes] = []
 
     def strict_xml(response, params):
@@ -258,6 +262,15 @@ def test_billion_laughs_ends_in_a_clear_outcome(server):
         assert all(len(f.title) < 10_000 for f in result.findings)  # nothing expanded
     assert elapsed < 2
     assert grown_kb < 50_000
+
+
+def test_truncated_cdata_through_feedparser_does_not_hang(server):
+    body = (DATA / "feedparser_illformed_rss_incomplete_cdata.xml").read_bytes()
+    url = server.route("/feed", Reply(body=body))
+    result, elapsed = run_beside_healthy(server, job(url, make_kind(parse_with_feedparser)))
+    assert result.category in (Category.OK, Category.PARSE)
+    assert result.category is Category.PARSE or result.warnings
+    assert elapsed < 2
 
 
 def test_a_parser_bug_is_a_parse_outcome_not_a_crash(server):
