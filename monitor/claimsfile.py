@@ -123,34 +123,51 @@ def _load_file(
         label = f"[[claim]] #{number}"
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             label += f" (id {entry['id']!r})"
+        _check_references(name, label, entry, path, known_sources, where, problems)
         try:
             parsed = _ClaimEntry.model_validate(entry)
         except ValidationError as exc:
             for error in exc.errors():
                 problems.append(Problem(name, label, describe_pydantic_error(error)[1]))
             continue
-        if parsed.id in where:
+        claims.append(_to_claim(parsed))
+    return claims
+
+
+def _check_references(
+    name: str,
+    label: str,
+    entry: Any,
+    path: Path,
+    known_sources: set[str] | None,
+    where: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    """Duplicate ids and unknown watched sources, checked even on an otherwise bad entry."""
+    if not isinstance(entry, dict):
+        return
+    claim_id = entry.get("id")
+    if isinstance(claim_id, str):
+        if claim_id in where:
             problems.append(
                 Problem(
                     name,
                     label,
-                    f"duplicate claim id {parsed.id!r} "
-                    f"(first in {where[parsed.id]}); ids must be unique",
+                    f"duplicate claim id {claim_id!r} "
+                    f"(first in {where[claim_id]}); ids must be unique",
                 )
             )
-            continue
-        where[parsed.id] = f"{path.name} {label}"
-        if known_sources is not None:
-            for source_id in parsed.watch:
-                if source_id not in known_sources:
-                    problems.append(
-                        Problem(
-                            name,
-                            label,
-                            f"watch names {source_id!r}, which is "
-                            "not a source in the config; add the source or "
-                            "fix the id",
-                        )
+        else:
+            where[claim_id] = f"{path.name} {label}"
+    watch = entry.get("watch")
+    if known_sources is not None and isinstance(watch, list):
+        for source_id in watch:
+            if isinstance(source_id, str) and source_id not in known_sources:
+                problems.append(
+                    Problem(
+                        name,
+                        label,
+                        f"watch names {source_id!r}, which is not "
+                        "a source in the config; add the source or fix the id",
                     )
-        claims.append(_to_claim(parsed))
-    return claims
+                )

@@ -266,20 +266,22 @@ def _load_sources(
             continue
         if isinstance(entry.get("id"), str):
             label += f" (id {entry['id']!r})"
-        source = _load_source(name, label, entry, default_interval, problems)
-        if source is None:
-            continue
-        if source.id in seen:
+        entry_id = entry.get("id")
+        if isinstance(entry_id, str) and entry_id in seen:
             problems.append(
                 Problem(
                     name,
                     label,
-                    f"duplicate id {source.id!r} (also source "
-                    f"#{seen[source.id]}); give each source its own id",
+                    f"duplicate id {entry_id!r} (also source "
+                    f"#{seen[entry_id]}); give each source its own id",
                 )
             )
             continue
-        seen[source.id] = number
+        if isinstance(entry_id, str):
+            seen[entry_id] = number
+        source = _load_source(name, label, entry, default_interval, problems)
+        if source is None:
+            continue
         sources.append(source)
     return sources
 

@@ -227,3 +227,24 @@ def test_a_busy_store_is_exit_3(config_path: Path) -> None:
         result = run("check", "--wait", "0.2", config=config_path)
     store.close()
     assert result.exit_code == 3 and "another claimwatch is working" in result.output
+
+
+def test_claims_import_writes_a_loadable_draft(tmp_path: Path) -> None:
+    page = Path(__file__).resolve().parents[1] / "data" / "pages" / "ev-makers.md"
+    out = tmp_path / "draft.toml"
+    result = run("claims", "import", str(page), "-o", str(out), "--page-date", "2026-05")
+    assert result.exit_code == 0, result.output
+    from monitor.claimsfile import load_claims
+
+    drafts = load_claims([out])
+    assert len(drafts) >= 5 and all(c.page == "ev-makers" for c in drafts)
+    assert run("claims", "import", str(page), "-o", str(out)).exit_code == 2  # no overwrite
+
+
+def test_claims_import_of_a_page_without_tables_writes_nothing(tmp_path: Path) -> None:
+    page = tmp_path / "prose.md"
+    page.write_text("# Notes\n\nQwen3 came out in April 2025.\n", encoding="utf-8")
+    out = tmp_path / "draft.toml"
+    result = run("claims", "import", str(page), "-o", str(out))
+    assert result.exit_code == 2 and "no tables" in result.output
+    assert not out.exists()
