@@ -54,6 +54,18 @@ def test_user_agent_and_no_validators_unless_given(server):
     assert "authorization" not in sent
 
 
+def test_keep_alive_reuses_one_connection_per_host(server):
+    url = server.route("/feed", Reply(body=b"x"))
+
+    async def go():
+        async with Fetcher(FAST) as fetcher:
+            for _ in range(3):
+                await fetcher.get(url)
+
+    asyncio.run(go())
+    assert len(set(server.peers("/feed"))) == 1
+
+
 def test_conditional_get_sends_validators_and_304_is_not_modified(server):
     url = server.route("/feed", Reply(body=b"x", etag='"v1"'))
     outcome = fetch(url, etag='"v1"', last_modified="Mon, 04 May 2026 09:00:00 GMT")

@@ -57,6 +57,7 @@ class Reply:
 class _Route:
     replies: list[Reply]
     received: list[dict[str, str]] = field(default_factory=list)
+    peers: list[tuple[str, int]] = field(default_factory=list)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -109,13 +110,21 @@ class LoopbackServer:
             route = self._routes.get(path)
             return [dict(h) for h in route.received] if route else []
 
-    def _next_reply(self, target: str, headers: dict[str, str]) -> Reply | None:
+    def peers(self, path: str) -> list[tuple[str, int]]:
+        """The client (address, port) of each request to ``path``: one per connection."""
+        with self._lock:
+            route = self._routes.get(path)
+            return list(route.peers) if route else []
+
+    def _next_reply(self, target: str, headers: dict[str, str],
+                    peer: tuple[str, int]) -> Reply | None:
         """The reply for a request target: an exact route, else the path without query."""
         with self._lock:
             route = self._routes.get(target) or self._routes.get(target.split("?", 1)[0])
             if route is None:
                 return None
             route.received.append(headers)
+            route.peers.append(peer)
             index = min(len(route.received), len(route.replies)) - 1
             return route.replies[index]
 
@@ -126,7 +135,7 @@ def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            reply = server._next_reply(self.path, headers)
+            reply = server._next_reply(self.path, headers, self.client_address[:2])
             if reply is None:
                 reply = Reply(status=404, body=b"no such route")
             try:
