@@ -1,6 +1,6 @@
 """Fetch-and-parse benchmark: 300 feeds on 30 loopback hosts, a cold and a warm cycle.
 
-    .venv/bin/python bench/bench_fetch.py [--concurrency N] [--parse-on-loop] [--gzip]
+    .venv/bin/python bench/bench_fetch.py [--concurrency N] [--parse-in-thread] [--gzip]
 
 A child process serves 300 generated feeds (RSS 2.0 and Atom, 30-80 KB, 30-50 items)
 from 127.0.0.1 to 127.0.0.30, ten per host, with 100 ms of latency on every request
@@ -153,11 +153,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=FetchSettings().concurrency)
     parser.add_argument("--per-host", type=int, default=FetchSettings().per_host)
-    parser.add_argument("--parse-on-loop", action="store_true",
-                        help="parse on the event loop instead of a worker thread")
+    parser.add_argument("--parse-in-thread", action="store_true",
+                        help="parse in a worker thread instead of on the event loop")
     parser.add_argument("--gzip", action="store_true", help="serve the feeds gzip-compressed")
     args = parser.parse_args()
-    poll.PARSE_IN_THREAD = not args.parse_on_loop
+    poll.PARSE_IN_THREAD = args.parse_in_thread
 
     ours, theirs = multiprocessing.Pipe()
     server = multiprocessing.Process(target=serve, args=(theirs, args.gzip), daemon=True)
@@ -169,7 +169,7 @@ def main() -> None:
     finally:
         ours.send("done")
         server.join(5)
-    where = "event loop" if args.parse_on_loop else "worker thread"
+    where = "worker thread" if args.parse_in_thread else "event loop"
     print(f"{FEEDS} feeds on {HOSTS} hosts, {LATENCY * 1000:.0f} ms latency, concurrency "
           f"{args.concurrency}, per host {args.per_host}, parse in {where}"
           f"{', gzip' if args.gzip else ''}")
