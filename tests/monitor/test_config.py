@@ -12,7 +12,8 @@ from monitor.problems import ConfigError
 from tests.conftest import CONFIG, EXAMPLE, write_config
 
 
-def test_valid_config_loads_with_defaults(config_path: Path) -> None:
+def test_valid_config_loads_with_defaults(tmp_path: Path) -> None:
+    config_path = write_config(tmp_path / "site", test_store=False)
     config = load_config(config_path)
     assert [s.id for s in config.sources] == ["hf-qwen", "blog-qwen"]
     assert config.sources[0].interval == timedelta(hours=6)  # schedule default

@@ -18,15 +18,18 @@ def test_head_migration_matches_the_models(store) -> None:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
-def test_sqlite_pragmas_are_on(store) -> None:
+def test_sqlite_pragmas_are_on(tmp_path: Path) -> None:
+    # SQLite-only settings: checked on a SQLite file whichever backend the run tests
+    store = open_store(f"sqlite:///{tmp_path / 'pragmas.sqlite'}")
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+    store.close()
 
 
-def test_a_store_at_another_revision_is_refused_untouched(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+def test_a_store_at_another_revision_is_refused_untouched(databases) -> None:
+    url = databases.new_url()
     open_store(url).close()
     engine = make_engine(url)
     with engine.begin() as connection:
