@@ -24,17 +24,25 @@ import multiprocessing
 import random
 import resource
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from monitor.pipeline import store_result  # noqa: E402
 from sources import poll  # noqa: E402
 from sources.http import Fetcher, FetchSettings  # noqa: E402
 from sources.outcome import Category  # noqa: E402
 from sources.poll import SourceJob, SourceResult, poll_many  # noqa: E402
+from storage import runs as run_store  # noqa: E402
+from storage import sources as source_store  # noqa: E402
+from storage.db import Store, open_store  # noqa: E402
 from tests.support.httpserver import LoopbackServer, Reply  # noqa: E402
+
+INTERVAL = timedelta(hours=6)
 
 HOSTS = 30
 FEEDS = 300
@@ -121,15 +129,28 @@ class Cycle:
         return sum(r.bytes_received for r in self.results)
 
 
-def store(result: SourceResult) -> None:
-    """Where the integrator commits each source's findings (one transaction each)."""
+def open_bench_store(jobs: list[SourceJob]) -> tuple[Store, int]:
+    """A fresh SQLite store with the bench's sources, as `claimwatch fetch` would have."""
+    folder = Path(tempfile.mkdtemp(prefix="claimwatch-bench-"))
+    opened = open_store(f"sqlite:///{folder / 'bench.sqlite'}")
+    now = datetime.now(UTC)
+    with opened.session() as session:
+        source_store.sync_sources(session, [
+            source_store.SourceDefinition(id=j.source_id, kind="feed", lab="bench",
+                                          region="elsewhere", interval=INTERVAL,
+                                          params=j.params.model_dump(mode="json"))
+            for j in jobs])
+        run_id = run_store.start_run(session, "bench", now=now).id
+    return opened, run_id
 
 
-async def run_cycle(fetcher: Fetcher, jobs: list[SourceJob]) -> Cycle:
+async def run_cycle(fetcher: Fetcher, jobs: list[SourceJob], opened: Store, run_id: int
+                    ) -> Cycle:
+    """Poll every job and commit each source's findings as it arrives, as a check does."""
     started = time.perf_counter()
     results = []
     async for result in poll_many(fetcher, jobs):
-        store(result)
+        store_result(opened, run_id, result, INTERVAL, datetime.now(UTC))
         results.append(result)
     return Cycle(time.perf_counter() - started, results)
 
@@ -139,13 +160,15 @@ async def cold_then_warm(urls: list[str], settings: FetchSettings) -> tuple[Cycl
 
     feed = KINDS["feed"]
     jobs = [SourceJob(f"feed-{n}", feed, feed.Params(url=url)) for n, url in enumerate(urls)]
+    opened, run_id = open_bench_store(jobs)
     async with Fetcher(settings) as fetcher:
-        cold = await run_cycle(fetcher, jobs)
+        cold = await run_cycle(fetcher, jobs, opened, run_id)
     by_id = {r.source_id: r for r in cold.results}
     warm_jobs = [SourceJob(j.source_id, feed, j.params, etag=by_id[j.source_id].etag,
                            last_modified=by_id[j.source_id].last_modified) for j in jobs]
     async with Fetcher(settings) as fetcher:  # a fresh client, as the next cron run has
-        warm = await run_cycle(fetcher, warm_jobs)
+        warm = await run_cycle(fetcher, warm_jobs, opened, run_id)
+    opened.close()
     return cold, warm
 
 

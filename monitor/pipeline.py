@@ -14,6 +14,7 @@ from pathlib import Path
 
 from monitor.claimsfile import load_claims
 from monitor.config import Config, SourceConfig
+from monitor.faults import crash_point
 from rules.engine import evaluate_all
 from sources.http import Fetcher, FetchSettings
 from sources.poll import SourceJob, SourceResult, poll_many
@@ -183,15 +184,16 @@ async def _poll_and_store(
         fetch_settings(config), replay_dir=replay_dir, record_dir=record_dir
     ) as fetcher:
         async for result in poll_many(fetcher, jobs):
-            outcome = _store_result(
+            outcome = store_result(
                 store, report.run_id, result, intervals[result.source_id], clock()
             )
             report.sources.append(outcome)
+            crash_point("mid-fetch")
             if progress:
                 progress(len(report.sources), len(jobs), outcome)
 
 
-def _store_result(
+def store_result(
     store: Store, run_id: int, result: SourceResult, interval, now: datetime
 ) -> SourceOutcome:
     with store.session() as session:
@@ -202,6 +204,7 @@ def _store_result(
             )
         source_store.record_result(session, result, now=now, interval=interval)
         run_store.record_source(session, run_id, result, upsert, now=now)
+        crash_point("mid-store")
     return SourceOutcome(
         source_id=result.source_id,
         category=str(result.category),
@@ -223,6 +226,7 @@ def evaluate(store: Store, report: CheckReport, *, now: datetime, by: str) -> No
         result = flag_store.reconcile(
             session, evaluation.verdicts, [c.id for c in claims], now=now, by=by
         )
+        crash_point("mid-evaluate")
         texts = {c.id: c.text for c in claims}
         report.claims_evaluated = len(claims)
         report.opened = [_news(flag, texts) for flag in result.opened]
@@ -271,6 +275,7 @@ def run_check(
     )
     report = CheckReport(run_id=fetched.run_id, sources=fetched.sources, claims_sync=sync)
     evaluate(store, report, now=clock(), by=by)
+    crash_point("after-evaluate")
     with store.session() as session:
         run_store.finish_run(
             session,

@@ -410,6 +410,8 @@ def _web_url(link: str, base_url: str) -> str | None:
     """The entry link made absolute; None unless http(s) (it becomes an href in mail)."""
     if not link:
         return None
+    if link.startswith(("https://", "http://")) and link.isprintable() and " " not in link:
+        return link  # already absolute web URL: the common case, no parsing needed
     url = urljoin(base_url, link)
     return url if urlsplit(url).scheme in ("http", "https") else None
 
@@ -437,6 +439,8 @@ def _demoronize(match: re.Match[str]) -> str:
 
 def plain_text(markup: str) -> str:
     """Text without tags or entities, whitespace collapsed (escaping is for templates)."""
+    if "<" not in markup and "&" not in markup and markup.isascii():
+        return " ".join(markup.split())  # nothing to strip: the common title
     text = markup
     for _ in range(2):  # twice: some feeds escape their HTML once more than needed
         text = html.unescape(_TAG.sub(" ", _HIDDEN.sub(" ", text)))

@@ -62,7 +62,7 @@ def _claimwatch_version() -> str:
 
 @dataclass
 class FetchSettings:
-    concurrency: int = 16  # requests in flight, all hosts together
+    concurrency: int = 64  # requests in flight, all hosts together
     per_host: int = 4
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
