@@ -213,6 +213,11 @@ class Digest:
         return sorted((s for s in self.sources if s.recovered), key=lambda s: s.source_id)
 
     @property
+    def catches_up(self) -> bool:
+        """It starts before its week's Monday: no digest went out for the weeks before."""
+        return self.start < iso_week_bounds(self.week)[0]
+
+    @property
     def is_empty(self) -> bool:
         """Nothing to tell: no flags, no releases, nothing due, every source healthy."""
         return not (
