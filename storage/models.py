@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -144,7 +145,7 @@ class FindingRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[datetime | None]
+    published: Mapped[datetime | None] = mapped_column(index=True)
     updated: Mapped[datetime | None]
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     first_seen: Mapped[datetime] = mapped_column(index=True)
@@ -196,7 +197,7 @@ class RunRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     command: Mapped[str] = mapped_column(String(40))
-    started_at: Mapped[datetime]
+    started_at: Mapped[datetime] = mapped_column(index=True)
     finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default="running")  # running | done | failed
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -208,6 +209,7 @@ class RunSourceRow(Base):
     """One source's outcome within one run."""
 
     __tablename__ = "run_source"
+    __table_args__ = (Index("ix_run_source_source_id_at", "source_id", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("run.id"), index=True)
@@ -221,7 +223,7 @@ class RunSourceRow(Base):
     requests: Mapped[int] = mapped_column(Integer, default=0)
     bytes_received: Mapped[int] = mapped_column(Integer, default=0)
     duration_s: Mapped[float] = mapped_column(default=0.0)
-    at: Mapped[datetime]
+    at: Mapped[datetime] = mapped_column(index=True)
 
     run: Mapped[RunRow] = relationship(back_populates="sources")
 
