@@ -14,11 +14,8 @@ from monitor import exitcodes
 from monitor.cli_check import check, fetch
 from monitor.cli_claims import claims
 from monitor.cli_config import config_group, init
-from monitor.cli_dashboard import report
-from monitor.cli_db import db
 from monitor.cli_flags import flags
 from monitor.cli_reports import digest, test_report
-from monitor.cli_run import run, status
 from monitor.cli_sources import sources
 from monitor.context import AppContext
 
@@ -52,8 +49,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     ctx.call_on_close(app.close)
 
 
-for command in (init, config_group, claims, sources, fetch, check, flags, digest, test_report,
-                report, run, status, db):
+for command in (init, config_group, claims, sources, fetch, check, flags, digest, test_report):
     cli.add_command(command)
 
 
