@@ -84,6 +84,10 @@ def _find_chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
+    return _require_chromium()
+
+
+def _require_chromium() -> str:
     found = _find_chromium()
     if found:
         return found
@@ -243,3 +247,12 @@ def test_the_probe_sees_an_overflowing_page(chromium: str, site: Path) -> None:
     )
     assert _measure(chromium, site, "wide.html", 375)["scrollWidth"] == 600
     assert _measure(chromium, site, "wide.html", 1200)["scrollWidth"] == 1200
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception),
+                                             ("", pytest.skip.Exception)])
+def test_missing_chromium_fails_under_ci_and_skips_elsewhere(monkeypatch, ci, outcome) -> None:
+    monkeypatch.setattr(f"{__name__}._find_chromium", lambda: None)
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="chromium is not installed"):
+        _require_chromium()
