@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 
 from monitor import exitcodes
+from monitor.alerts import AlertOutcome, send_alerts
 from monitor.context import AppContext, actor, fail, is_terminal, resolve_dir, utcnow
 from monitor.pipeline import (
     CheckReport,
@@ -109,6 +111,13 @@ def fetch(
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list names the rules did not know.")
 @click.option("--by", help="Who runs the check (default: $CLAIMWATCH_USER or login name).")
+@click.option("--no-alerts", is_flag=True, help="Do not mail the alert for new flags.")
+@click.option(
+    "--alerts-dry-run",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write the alert email as an .eml file in DIR instead of sending it.",
+)
 @_WAIT
 @click.pass_obj
 def check(
@@ -121,12 +130,16 @@ def check(
     as_json: bool,
     verbose: bool,
     by: str | None,
+    no_alerts: bool,
+    alerts_dry_run: str | None,
     wait: float,
 ) -> None:
-    """Fetch due sources, judge every claim, raise and clear flags.
+    """Fetch due sources, judge every claim, raise and clear flags, mail the alert.
 
-    Exit 0 when nothing is new, 1 when new flags were raised, 3 when every source
-    failed or the store is unusable or busy.
+    Flags whose verdict is in [email] alert_on go out as one alert email to alert_to
+    (never twice; a failed send is retried by the next check and does not change the
+    exit code). Exit 0 when nothing is new, 1 when new flags were raised, 3 when every
+    source failed or the store is unusable or busy.
     """
     config, store = app.config, app.store
     try:
@@ -141,6 +154,7 @@ def check(
                 progress=_progress if is_terminal() and not quiet else None,
                 by=actor(by),
             )
+            alert = None if no_alerts else _send_alerts(app, resolve_dir(alerts_dry_run))
     except ConfigError as exc:
         raise fail(str(exc), exitcodes.USAGE) from None
     except KeyError as exc:
@@ -151,10 +165,36 @@ def check(
         click.echo(json.dumps(_as_json(report), indent=2, default=str))
     else:
         _print_report(report, quiet=quiet, verbose=verbose)
+    if alert is not None:
+        _print_alert(alert, quiet=quiet or as_json)
     if report.all_failed:
         raise click.exceptions.Exit(exitcodes.FAILURE)
     if report.opened:
         raise click.exceptions.Exit(exitcodes.NEWS)
+
+
+def _send_alerts(app: AppContext, dry_run_dir: Path | None) -> AlertOutcome | None:
+    """The alert mail; any trouble is reported, never raised: the check itself is done."""
+    try:
+        return send_alerts(app.config, app.store, now=utcnow(), dry_run_dir=dry_run_dir)
+    except Exception as exc:  # noqa: BLE001 - a side job must not turn a check into a crash
+        click.echo(f"claimwatch: alert not sent: {type(exc).__name__}: {exc}", err=True)
+        return None
+
+
+def _print_alert(alert: AlertOutcome, *, quiet: bool) -> None:
+    if not alert.flag_ids:
+        return
+    if not quiet:
+        for path in alert.eml:
+            click.echo(f"alert for {len(alert.flag_ids)} flag(s) written to {path}")
+        if alert.delivered:
+            click.echo(f"alert for {len(alert.flag_ids)} flag(s) sent to "
+                       f"{', '.join(alert.delivered)}")
+    for warning in alert.warnings:
+        click.echo(f"claimwatch: {warning}", err=True)
+    for recipient, reason in alert.failed.items():
+        click.echo(f"claimwatch: alert not sent to {recipient}: {reason}", err=True)
 
 
 def _as_json(report: CheckReport) -> dict:
