@@ -14,6 +14,7 @@ from monitor import exitcodes
 from monitor.cli_check import check, fetch
 from monitor.cli_claims import claims
 from monitor.cli_config import config_group, init
+from monitor.cli_dashboard import report
 from monitor.cli_flags import flags
 from monitor.cli_reports import digest, test_report
 from monitor.cli_sources import sources
@@ -49,7 +50,8 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     ctx.call_on_close(app.close)
 
 
-for command in (init, config_group, claims, sources, fetch, check, flags, digest, test_report):
+for command in (init, config_group, claims, sources, fetch, check, flags, digest, test_report,
+                report):
     cli.add_command(command)
 
 
