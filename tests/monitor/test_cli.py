@@ -186,7 +186,7 @@ def test_check_flags_dismiss_and_quiet_cron_loop(config_path: Path, tmp_path: Pa
 def test_check_json_and_verify(config_path: Path, tmp_path: Path) -> None:
     snapshot = _snapshot(tmp_path / "snap")
     result = run("check", "--all", "--json", "--replay", str(snapshot), config=config_path)
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert {s["source_id"]: s["category"] for s in report["sources"]} == {
         "hf-qwen": "ok",
         "blog-qwen": "ok",

@@ -62,9 +62,11 @@ def test_loading_the_example_claims_twice_leaves_the_store_unchanged(example: Pa
 
 
 def test_the_demo_story(example: Path) -> None:
-    result = run("check", "--all", "--json", "--replay", str(SNAPSHOT), config=example)
+    result = run(
+        "check", "--all", "--json", "--no-alerts", "--replay", str(SNAPSHOT), config=example
+    )
     assert result.exit_code == 1
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     flags = {(f["claim_id"], f["rule"]): f for f in report["new_flags"]}
     released = flags[("qwen3-release", "released")]
     assert released["status"] == "contradicted" and "2025-04-28" in released["reason"]
@@ -72,7 +74,9 @@ def test_the_demo_story(example: Path) -> None:
     assert flags[("deepseek-v3-release", "superseded")]["status"] == "stale"
     assert flags[("faq-qwen3-72b-and-30b", "exists")]["status"] == "contradicted"
     assert ("qwen3-license", "license") not in flags  # Apache 2.0 is right
-    again = run("check", "--all", "--quiet", "--replay", str(SNAPSHOT), config=example)
+    again = run(
+        "check", "--all", "--quiet", "--no-alerts", "--replay", str(SNAPSHOT), config=example
+    )
     assert again.exit_code == 0 and again.output == ""
 
 
@@ -86,5 +90,7 @@ def test_sources_test_prints_findings_and_touches_nothing(example: Path) -> None
 
 
 def test_check_verbose_lists_names_the_rules_did_not_know(example: Path) -> None:
-    result = run("check", "--all", "--verbose", "--replay", str(SNAPSHOT), config=example)
+    result = run(
+        "check", "--all", "--verbose", "--no-alerts", "--replay", str(SNAPSHOT), config=example
+    )
     assert "names the rules did not understand" in result.output
