@@ -22,7 +22,8 @@ demo: setup
 	@cp $(EXAMPLE)/claimwatch.toml $(EXAMPLE)/claims.toml $(EXAMPLE)/page.md $(DEMO)/
 	@echo "== claimwatch check: the example page against the bundled offline snapshot"
 	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml check --all \
-		--replay $(EXAMPLE)/snapshot > $(DEMO)/check-report.txt; rc=$$?; \
+		--replay $(EXAMPLE)/snapshot --alerts-dry-run $(DEMO)/outbox \
+		> $(DEMO)/check-report.txt; rc=$$?; \
 		tail -n 1 $(DEMO)/check-report.txt; \
 		echo "   (every new flag with its evidence: $(DEMO)/check-report.txt)"; \
 		[ $$rc -le 1 ] || { cat $(DEMO)/check-report.txt; exit $$rc; }
@@ -30,7 +31,13 @@ demo: setup
 	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --status open --verdict contradicted
 	@echo "== claims overtaken by newer releases"
 	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --status open --rule superseded --verdict stale
-	@echo "== the store: $(DEMO)/claimwatch.sqlite   (try: $(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags show 1)"
+	@echo "== this week's digest (archived, and the email it would send in $(DEMO)/outbox)"
+	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml digest --week "$$(date -u +%G-W%V)" \
+		--dry-run $(DEMO)/outbox
+	@echo "== the dashboard"
+	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml report --out $(DEMO)/dashboard
+	@echo "== done. The store: $(DEMO)/claimwatch.sqlite; the alert email: $(DEMO)/outbox/"
+	@echo "   try: $(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --claim qwen3-release"
 
 test: setup
 	$(BIN)/ruff check .
