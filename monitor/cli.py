@@ -17,6 +17,7 @@ from monitor.cli_config import config_group, init
 from monitor.cli_dashboard import report
 from monitor.cli_flags import flags
 from monitor.cli_reports import digest, test_report
+from monitor.cli_run import run, status
 from monitor.cli_sources import sources
 from monitor.context import AppContext
 
@@ -51,7 +52,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 
 
 for command in (init, config_group, claims, sources, fetch, check, flags, digest, test_report,
-                report):
+                report, run, status):
     cli.add_command(command)
 
 

@@ -152,7 +152,7 @@ class Daemon:
 
     def run(self, *, install_signals: bool = True) -> int:
         """Work until stopped; returns the exit code."""
-        reclaimed = [n for n in (DAEMON_LEASE, WORKER_LOCK) if reclaim_dead_lease(self.store, n)]
+        reclaimed = [n for n in _lease_names(self.store) if reclaim_dead_lease(self.store, n)]
         if reclaimed:
             log_event(self.log, "lease", f"freed lease(s) of a dead process: {reclaimed}")
         if not try_acquire(self.store, DAEMON_LEASE, self.holder, self._lease_ttl()):
@@ -471,6 +471,12 @@ def _mailed(outcome: Any) -> str:
         parts.append(f"{len(outcome.skipped)} already had it")
     parts += [f"written to {path}" for path in outcome.eml]
     return "; ".join(parts) or "nobody to send to"
+
+
+def _lease_names(store: Store) -> list[str]:
+    """Every lease in the store: daemon, worker, mail (a killed process may hold any)."""
+    with store.session() as session:
+        return list(session.scalars(select(LeaseRow.name)))
 
 
 def _read_lease(store: Store, name: str) -> LeaseRow | None:

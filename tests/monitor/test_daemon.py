@@ -255,3 +255,18 @@ def test_two_checks_at_once_one_works_the_other_waits_or_exits_3(tmp_path: Path)
     assert sorted(p.finish() for p in patient) == [0, 0]  # one waited for the other
     runs = _rows(config_path, RunRow, RunRow.command == "check")
     assert [r.status for r in runs] == ["done", "done", "done"]
+
+
+def test_a_killed_daemon_is_replaced_at_once(tmp_path: Path) -> None:
+    """SIGKILL leaves the daemon's lease behind; a restart on this host sees its holder
+    is dead and takes over instead of waiting for the lease to expire."""
+    config_path, snap = make_site(tmp_path)
+    daemon = start(config_path, "run", "--replay", str(snap), "--log-json",
+                   log=tmp_path / "run.log")
+    wait_for(lambda: daemon.named("run"), what="a first run")
+    daemon.kill()
+    lease = _rows(config_path, LeaseRow, LeaseRow.name == "daemon")[0]
+    assert lease.expires_at > datetime.now(UTC)  # still held by the dead process
+    again = claimwatch(config_path, "run", "--replay", str(snap), "--once-for", "1")
+    assert again.returncode == 0, again.stderr
+    assert "freed lease(s) of a dead process: ['daemon']" in again.stderr
