@@ -3,9 +3,9 @@
 One JSON object per line, each with a ``table`` field. The first line is a header
 (``{"table": "claimwatch", "format": 1, "schema": "<revision>"}``), then every row of
 the tables below, parents before children, each table in primary-key order. Times are
-ISO 8601 in UTC, JSON values have sorted keys, so the same store gives the same bytes
-on SQLite and PostgreSQL. Leases (locks) are not exported: they belong to a running
-process, not to the data.
+ISO 8601 in UTC and JSON values keep their keys' order (both backends store JSON as
+text), so the same store gives the same bytes on SQLite and PostgreSQL. Leases (locks)
+are not exported: they belong to a running process, not to the data.
 
 Import goes into an empty store only, keeps every id, and runs in one transaction: a
 bad line leaves the store as it was. On PostgreSQL the id sequences are moved past the
@@ -94,18 +94,8 @@ def _exported(table: Table, row: Any) -> dict[str, Any]:
         value = getattr(row, column.name)
         if isinstance(value, datetime):
             value = value.astimezone(UTC).isoformat()
-        elif isinstance(value, dict | list):
-            value = _sorted_keys(value)
         values[column.name] = value
     return values
-
-
-def _sorted_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _sorted_keys(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted_keys(item) for item in value]
-    return value
 
 
 def _dumps(obj: dict[str, Any]) -> str:

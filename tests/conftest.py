@@ -49,7 +49,9 @@ class PostgresRun:
         schema = f"s{next(self._numbers)}"
         with self._admin.connect() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = self.url.update_query_dict({"options": f"-csearch_path={schema}"})
+        # no waiting for the WAL flush at each commit: a crash loses only test data
+        options = f"-csearch_path={schema} -csynchronous_commit=off"
+        url = self.url.update_query_dict({"options": options})
         return url.render_as_string(hide_password=False)
 
     def drop(self) -> None:
@@ -195,9 +197,22 @@ def with_test_store(config: str, folder: Path) -> str:
 
 
 def use_test_store(config_file: Path) -> Path:
-    """Point a config file already on disk (a copied example) at the tested backend."""
+    """Point a config file already on disk (a copied example) at the tested backend.
+
+    Its own ``[store] url``, if any, is replaced; on SQLite the file is left alone.
+    """
+    url = _current.url_for_config(config_file.parent) if _current is not None else None
+    if url is None:
+        return config_file
     content = config_file.read_text(encoding="utf-8")
-    config_file.write_text(with_test_store(content, config_file.parent), encoding="utf-8")
+    section = re.search(r"^\[store\][ \t]*\n((?:[ \t]*(?:[^\[\s].*)?\n)*)", content, re.MULTILINE)
+    if section is None:
+        content = with_test_store(content, config_file.parent)
+    else:
+        body = re.sub(r"^[ \t]*url[ \t]*=.*\n", "", section.group(1), flags=re.MULTILINE)
+        content = (content[: section.start(1)] + f"url = {json.dumps(url)}\n" + body
+                   + content[section.end(1):])
+    config_file.write_text(content, encoding="utf-8")
     return config_file
 
 

@@ -1,0 +1,172 @@
+"""``claimwatch db``: the store's schema version, upgrades, export and import."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+import click
+from sqlalchemy import Engine, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from monitor import exitcodes
+from monitor.context import AppContext, fail, is_terminal
+from storage import transfer
+from storage.db import (
+    StoreError,
+    current_revision,
+    head_revision,
+    make_engine,
+    redact,
+    upgrade,
+)
+
+BACKUP_HINT = (
+    "claimwatch makes no backup: copy the SQLite file, or pg_dump the database, "
+    "or `claimwatch db export -o FILE` before upgrading"
+)
+
+
+@click.group("db")
+def db() -> None:
+    """The store itself: schema version, upgrade, export and import."""
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    parsed = make_url(url)
+    database = parsed.database or ""
+    return parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:") and (
+        not Path(database).exists()
+    )
+
+
+def _engine(url: str) -> Engine:
+    try:
+        return make_engine(url)
+    except StoreError as exc:
+        raise fail(str(exc), exitcodes.FAILURE) from None
+
+
+def _schema_of(engine: Engine, url: str) -> str | None:
+    """The store's revision; None for an empty store. Fails for a store not ours."""
+    try:
+        revision = current_revision(engine)
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+    except SQLAlchemyError as exc:
+        raise fail(f"cannot read the store {redact(url)}: {exc}", exitcodes.FAILURE) from None
+    if revision is None and tables:
+        raise fail(f"the store {redact(url)} holds tables but no claimwatch schema version; "
+                   "point [store] url at a claimwatch store or an empty one", exitcodes.FAILURE)
+    if revision is not None and revision not in transfer.known_revisions():
+        raise fail(f"the store {redact(url)} is at schema {revision}, which this claimwatch does "
+                   "not know: a newer claimwatch wrote it; upgrade claimwatch", exitcodes.FAILURE)
+    return revision
+
+
+@db.command("current")
+@click.pass_obj
+def current(app: AppContext) -> None:
+    """Show the store's schema revision and the newest one; exit 1 if an upgrade is due.
+
+    Exit 0: the store is at the newest schema. Exit 1: it is older or empty, and
+    `claimwatch db upgrade` has work to do. Exit 3: it cannot be read, or a newer
+    claimwatch wrote it. Creates nothing.
+    """
+    url = app.config.store_url
+    head = head_revision()
+    click.echo(f"store:   {redact(url)}")
+    if _missing_sqlite_file(url):
+        revision = None
+    else:
+        engine = _engine(url)
+        try:
+            revision = _schema_of(engine, url)
+        finally:
+            engine.dispose()
+    click.echo(f"schema:  {revision or '(empty)'}")
+    click.echo(f"newest:  {head}")
+    if revision == head:
+        click.echo("up to date")
+        return
+    if revision is None:
+        click.echo("empty: any command creates the newest schema (or `claimwatch db upgrade`)")
+    else:
+        click.echo(f"upgrade needed: run `claimwatch db upgrade` ({BACKUP_HINT})")
+    raise click.exceptions.Exit(exitcodes.NEWS)
+
+
+@db.command("upgrade")
+@click.pass_obj
+def upgrade_command(app: AppContext) -> None:
+    """Migrate the store's schema to the newest (Alembic); makes no backup itself."""
+    url = app.config.store_url
+    head = head_revision()
+    engine = _engine(url)
+    try:
+        before = _schema_of(engine, url)
+        if before == head:
+            click.echo(f"the store {redact(url)} is at schema {head}, the newest; nothing to do")
+            return
+        if before is not None:
+            click.echo(BACKUP_HINT)
+        try:
+            upgrade(engine)
+        except SQLAlchemyError as exc:
+            raise fail(f"upgrading {redact(url)} from {before} failed and was rolled back "
+                       f"where the database allows: {exc}", exitcodes.FAILURE) from None
+        click.echo(f"upgraded the store {redact(url)} from schema {before or '(empty)'} to {head}")
+    finally:
+        engine.dispose()
+
+
+def _summary(counts: dict[str, int]) -> str:
+    total = sum(counts.values())
+    parts = ", ".join(f"{table} {count}" for table, count in counts.items() if count)
+    return f"{total} rows" + (f" ({parts})" if parts else "")
+
+
+@db.command("export")
+@click.option("-o", "--output", "output", metavar="FILE",
+              type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write here (replaced only once complete) instead of to stdout.")
+@click.pass_obj
+def export(app: AppContext, output: Path | None) -> None:
+    """Write the store as JSON lines: claims, revisions, sources, findings, flags, runs."""
+    store = app.store
+    with store.session() as session:
+        counts = transfer.row_counts(session)
+        if output is None:
+            _write(transfer.export_lines(session), sys.stdout)
+        else:
+            partial = output.with_name(output.name + ".partial")
+            with partial.open("w", encoding="utf-8", newline="\n") as out:
+                _write(transfer.export_lines(session), out)
+            os.replace(partial, output)
+    if output is not None:
+        click.echo(f"exported {_summary(counts)} to {output}")
+    elif is_terminal():
+        click.echo(f"exported {_summary(counts)}", err=True)
+
+
+def _write(lines: Iterable[str], out: IO[str]) -> None:
+    for line in lines:
+        out.write(line + "\n")
+
+
+@db.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.pass_obj
+def import_command(app: AppContext, file: IO[str]) -> None:
+    """Load a `db export` file (or - for stdin) into an empty store, keeping every id."""
+    store = app.store
+    try:
+        with store.session() as session:
+            counts = transfer.import_lines(session, file, name=file.name)
+    except transfer.TransferError as exc:
+        raise fail(f"{exc}; nothing was imported", exitcodes.USAGE) from None
+    click.echo(f"imported {_summary(counts)} into {redact(store.url)}")
