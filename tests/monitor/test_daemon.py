@@ -135,11 +135,11 @@ def test_catch_up_mails_the_missed_digest_once(tmp_path: Path, smtp_inbox) -> No
     assert digest_due(config, store, datetime.now(UTC)) == due
     store.close()
 
-    first = claimwatch(config_path, "run", "--replay", str(snap), "--once-for", "3")
+    first = claimwatch(config_path, "run", "--replay", str(snap), "--once-for", "2")
     assert first.returncode == 0, first.stderr
     assert inbox.received_by("editors@example.org") == 1
     assert f"digest {due}: sent to editors@example.org" in first.stderr
-    second = claimwatch(config_path, "run", "--replay", str(snap), "--once-for", "2")
+    second = claimwatch(config_path, "run", "--replay", str(snap), "--once-for", "1.5")
     assert second.returncode == 0, second.stderr
     assert inbox.received_by("editors@example.org") == 1
     assert "digest " not in second.stderr
@@ -243,7 +243,7 @@ def test_two_daemons_on_one_store_one_runs_the_other_exits_3(tmp_path: Path) -> 
 def test_two_checks_at_once_one_works_the_other_waits_or_exits_3(tmp_path: Path) -> None:
     config_path, snap = make_site(tmp_path)
     open_store(load_config(config_path).store_url).close()
-    env = cli_env(CLAIMWATCH_PAUSE_AT="mid-fetch:1.5")  # whoever works, works slowly
+    env = cli_env(CLAIMWATCH_PAUSE_AT="mid-fetch:1")  # whoever works, works slowly
     args = ("check", "--all", "--quiet", "--replay", str(snap))
     impatient = [start(config_path, *args, "--wait", "0", log=tmp_path / f"c{i}.log", env=env)
                  for i in range(2)]
