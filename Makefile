@@ -1,11 +1,14 @@
 # claimwatch — plain entry points for a fresh clone.
 #   make demo   set up .venv, then check the bundled example against its offline snapshot
-#   make test   set up .venv, then run the whole test suite (and ruff)
+#   make test   set up .venv, then ruff and the whole test suite on SQLite, then on
+#               PostgreSQL when it answers on 127.0.0.1 (PG_TEST_URL)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 EXAMPLE := examples/china-us-ai
 DEMO   := demo-out
+# the server database the PostgreSQL test run connects to first; it makes its own
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 .PHONY: demo test lint bench clean setup
 
@@ -41,7 +44,13 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	CLAIMWATCH_TEST_DATABASE_URL= $(BIN)/python -m pytest -q
+	@if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1; then \
+		echo "== the suite again on PostgreSQL ($(PG_TEST_URL))"; \
+		CLAIMWATCH_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -q; \
+	else \
+		echo "== PostgreSQL is not answering on 127.0.0.1: the PostgreSQL run is skipped"; \
+	fi
 
 bench: setup
 	$(BIN)/python bench/bench_parse.py
