@@ -15,6 +15,7 @@ from monitor.cli_check import check, fetch
 from monitor.cli_claims import claims
 from monitor.cli_config import config_group, init
 from monitor.cli_dashboard import report
+from monitor.cli_db import db
 from monitor.cli_flags import flags
 from monitor.cli_reports import digest, test_report
 from monitor.cli_run import run, status
@@ -52,7 +53,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 
 
 for command in (init, config_group, claims, sources, fetch, check, flags, digest, test_report,
-                report, run, status):
+                report, run, status, db):
     cli.add_command(command)
 
 
