@@ -9,11 +9,14 @@ query then costs about the size of its answer, so a check grows linearly with th
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cmp_to_key
@@ -35,7 +38,7 @@ Watch = frozenset[str] | None  # None: every source
 
 def words(text: str) -> tuple[str, ...]:
     """Lower-cased words of a text: "Qwen3.5-Plus: Towards..." -> ("qwen3.5", "plus", "towards")."""
-    return tuple(_WORD.findall(text.lower()))
+    return tuple(map(sys.intern, _WORD.findall(text.lower())))  # one string per word
 
 
 def has_phrase(text_words: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -66,22 +69,13 @@ class Entry:
     """One observation as the engine read it: its time, parsed model name and words."""
 
     observation: Observation
+    source_id: str
+    kind: str
+    key: str
     time: datetime | None
     stamp: float  # ``time`` as POSIX seconds, -inf when unknown
     name: ModelName | None
     words: tuple[str, ...]
-
-    @property
-    def source_id(self) -> str:
-        return self.observation.source_id
-
-    @property
-    def key(self) -> str:
-        return self.observation.finding.key
-
-    @property
-    def kind(self) -> str:
-        return self.observation.finding.kind
 
     @property
     def title(self) -> str:
@@ -101,22 +95,18 @@ def _stamp(entry: Entry) -> float:
 
 
 class Timeline:
-    """Entries with a known time, kept in time order, overall and per source.
+    """Entries with a known time, in time order; split by source on first need.
 
     ``newest_first`` timelines answer "the newest since X"; the others "the earliest".
     Entries must be added in that order (the World adds them from one sorted pass).
     """
 
-    __slots__ = ("newest_first", "entries", "by_source")
+    __slots__ = ("newest_first", "entries", "_by_source")
 
-    def __init__(self, newest_first: bool) -> None:
+    def __init__(self, newest_first: bool, entries: list[Entry] | None = None) -> None:
         self.newest_first = newest_first
-        self.entries: list[Entry] = []
-        self.by_source: dict[str, list[Entry]] = {}
-
-    def add(self, entry: Entry) -> None:
-        self.entries.append(entry)
-        self.by_source.setdefault(entry.source_id, []).append(entry)
+        self.entries: list[Entry] = entries if entries is not None else []
+        self._by_source: dict[str, list[Entry]] | None = None
 
     def walk(
         self, watch: Watch, after: float = -math.inf, until: float = math.inf
@@ -124,15 +114,24 @@ class Timeline:
         """Entries with ``after <= stamp <= until`` from the watched sources, in order."""
         if watch is None:
             return self._window(self.entries, after, until)
+        by_source = self.by_source()
         parts = [
-            self._window(self.by_source[source], after, until)
+            self._window(by_source[source], after, until)
             for source in sorted(watch)
-            if source in self.by_source
+            if source in by_source
         ]
         if len(parts) == 1:
             return parts[0]
         order = _negative_stamp if self.newest_first else _stamp
         return heapq.merge(*parts, key=order)
+
+    def by_source(self) -> dict[str, list[Entry]]:
+        # Built once, on the first watched query: each timeline costs one pass at most.
+        if self._by_source is None:
+            self._by_source = {}
+            for entry in self.entries:
+                self._by_source.setdefault(entry.source_id, []).append(entry)
+        return self._by_source
 
     def _window(self, entries: list[Entry], after: float, until: float) -> Iterator[Entry]:
         if self.newest_first:
@@ -144,36 +143,77 @@ class Timeline:
         return (entries[position] for position in range(low, high))
 
 
-class Generation:
-    """The model and release findings of one generation of one line ("qwen", (3,))."""
+class Licenses:
+    """The hub repos of a generation grouped by license, each group oldest first."""
 
-    __slots__ = ("name", "timeline", "_models", "_licenses")
+    __slots__ = ("groups",)
+
+    def __init__(self) -> None:
+        self.groups: dict[str, list[list[Entry]]] = {}  # license -> sorted runs
+
+    def count(self, value: str) -> int:
+        return sum(len(run) for run in self.groups.get(value, ()))
+
+    def oldest(self, value: str) -> Iterator[Entry]:
+        return heapq.merge(*self.groups.get(value, ()), key=_oldest_key)
+
+    def total(self) -> int:
+        return sum(self.count(value) for value in self.groups)
+
+
+def _oldest_key(entry: Entry) -> tuple[float, str]:
+    return (entry.stamp if math.isfinite(entry.stamp) else math.inf, entry.key)
+
+
+class Generation:
+    """The models, releases and posts of one generation of one line ("qwen", (3,))."""
+
+    __slots__ = ("name", "timeline", "_models", "_overall", "_by_source", "_by_owner")
 
     def __init__(self, name: ModelName) -> None:
         self.name = name  # the first name seen: stands for the generation
         self.timeline = Timeline(newest_first=False)
         self._models: list[Entry] = []
-        self._licenses: dict[str, dict[str, list[Entry]]] | None = None
+        self._overall: dict[str, list[Entry]] | None = None
+        self._by_source: dict[str, dict[str, list[Entry]]] | None = None
+        self._by_owner: dict[str, list[Entry]] | None = None
 
-    def add(self, entry: Entry) -> None:
-        if entry.kind == "model":
-            self._models.append(entry)
+    def add_model(self, entry: Entry) -> None:
+        self._models.append(entry)
 
-    def licenses(self, watch: Watch) -> dict[str, list[Entry]]:
-        """Hub repos by their lower-cased license, for the watched sources."""
-        if self._licenses is None:
-            self._licenses = {}
-            for entry in self._models:
-                value = entry.observation.finding.attributes.get("license")
-                if isinstance(value, str) and value.strip():
-                    per_source = self._licenses.setdefault(entry.source_id, {})
-                    per_source.setdefault(value.strip().lower(), []).append(entry)
-        merged: dict[str, list[Entry]] = {}
-        for source_id, per_license in self._licenses.items():
-            if watch is None or source_id in watch:
-                for value, entries in per_license.items():
-                    merged.setdefault(value, []).extend(entries)
-        return merged
+    def licenses(self, watch: Watch) -> Licenses:
+        """Hub repos by lower-cased license, for the watched sources."""
+        if self._by_source is None:
+            self._build_licenses()
+        assert self._overall is not None and self._by_source is not None
+        found = Licenses()
+        if watch is None:
+            found.groups = {value: [entries] for value, entries in self._overall.items()}
+            return found
+        for source_id in sorted(watch):
+            for value, entries in self._by_source.get(source_id, {}).items():
+                found.groups.setdefault(value, []).append(entries)
+        return found
+
+    def _build_licenses(self) -> None:
+        # Once per generation, on first need: group and sort its repos by license.
+        self._overall, self._by_source = {}, {}
+        for entry in sorted(self._models, key=_oldest_key):
+            value = entry.observation.finding.attributes.get("license")
+            if isinstance(value, str) and value.strip():
+                value = value.strip().lower()
+                self._overall.setdefault(value, []).append(entry)
+                per_source = self._by_source.setdefault(entry.source_id, {})
+                per_source.setdefault(value, []).append(entry)
+
+    def repos_of(self, owner: str) -> list[Entry]:
+        """This generation's hub repos under ``owner`` (lower-cased), oldest first."""
+        if self._by_owner is None:
+            self._by_owner = {}
+            for entry in sorted(self._models, key=_oldest_key):
+                owner_id = entry.key.lower().rpartition("/")[0]
+                self._by_owner.setdefault(owner_id, []).append(entry)
+        return self._by_owner.get(owner.lower(), [])
 
 
 class World:
@@ -184,18 +224,19 @@ class World:
         self.by_source: dict[str, list[Entry]] = {}
         self.unknown_names: list[str] = []
         self._lines: dict[str, dict[object, Generation]] = {}
+        self._sorted_lines: dict[str, list[Generation]] = {}
         self._words: dict[str, Timeline] = {}
         self._post_words: dict[str, Timeline] = {}
+        self._phrases: dict[tuple[int, tuple[str, ...]], Timeline] = {}
         self._repos: dict[str, list[Entry]] = {}  # lower-cased hub repo id -> entries
         self._repo_names: dict[str, list[Entry]] = {}  # lower-cased part after the owner
-        self._owner_repos: dict[str, list[Entry]] = {}  # lower-cased hub owner -> entries
         self._owner_sources: dict[str, set[str]] = {}  # lower-cased hub owner -> sources
         self._model_counts: dict[str, int] = {}  # source -> hub repos it listed
         self._names: dict[str, ModelName | None] = {}
         unknown: set[str] = set()
         entries = [self._read(observation, unknown) for observation in observations]
-        self.unknown_names = sorted(unknown)
         self._file(entries)
+        self.unknown_names = sorted(unknown)
 
     # -- building ---------------------------------------------------------------
 
@@ -207,37 +248,45 @@ class World:
             is_model = finding.kind in MODEL_KINDS
             texts = (finding.title, finding.key) if is_model else (finding.title,)
             name = next(filter(None, (self.model_name(t) for t in texts if t)), None)
-            if name is None and finding.kind in MODEL_KINDS:
+            if name is None and is_model:
                 unknown.add(finding.title or finding.key)
         summary = finding.attributes.get("summary")
         text = finding.title if not isinstance(summary, str) else f"{finding.title}\n{summary}"
         stamp = moment.timestamp() if moment is not None else -math.inf
-        return Entry(observation, moment, stamp, name, words(text or ""))
+        return Entry(
+            observation,
+            observation.source_id,
+            finding.kind,
+            finding.key,
+            moment,
+            stamp,
+            name,
+            words(text or ""),
+        )
 
     def _file(self, entries: list[Entry]) -> None:
-        timed = sorted((e for e in entries if e.time is not None), key=_stamp)
         for entry in entries:
             self.by_source.setdefault(entry.source_id, []).append(entry)
             if entry.kind == "model":
                 self._file_repo(entry)
-            if entry.name is not None:
-                self._generation(entry.name).add(entry)
+                if entry.name is not None:
+                    self._generation(entry.name).add_model(entry)
+        timed = sorted((e for e in entries if e.time is not None), key=_stamp)
         for entry in timed:  # oldest first
             if entry.name is not None:
-                self._generation(entry.name).timeline.add(entry)
+                self._generation(entry.name).timeline.entries.append(entry)
             if entry.kind == "post":
                 for word in set(entry.words):
-                    self._timeline(self._post_words, word, newest_first=False).add(entry)
+                    self._timeline(self._post_words, word, newest_first=False).append(entry)
         for entry in reversed(timed):  # newest first
             for word in set(entry.words):
-                self._timeline(self._words, word, newest_first=True).add(entry)
+                self._timeline(self._words, word, newest_first=True).append(entry)
 
     def _file_repo(self, entry: Entry) -> None:
         repo = entry.key.strip().lower()
         owner, _, repo_name = repo.rpartition("/")
         self._repos.setdefault(repo, []).append(entry)
         self._repo_names.setdefault(repo_name, []).append(entry)
-        self._owner_repos.setdefault(owner, []).append(entry)
         self._owner_sources.setdefault(owner, set()).add(entry.source_id)
         self._model_counts[entry.source_id] = self._model_counts.get(entry.source_id, 0) + 1
 
@@ -249,11 +298,11 @@ class World:
         return generations[key]
 
     @staticmethod
-    def _timeline(index: dict[str, Timeline], word: str, newest_first: bool) -> Timeline:
+    def _timeline(index: dict[str, Timeline], word: str, newest_first: bool) -> list[Entry]:
         timeline = index.get(word)
         if timeline is None:
             timeline = index[word] = Timeline(newest_first)
-        return timeline
+        return timeline.entries
 
     # -- queries ----------------------------------------------------------------
 
@@ -265,34 +314,35 @@ class World:
 
     def generations(self, line: str) -> list[Generation]:
         """Every generation seen of a model line, oldest first."""
-        found = list(self._lines.get(line, {}).values())
-        return sorted(found, key=cmp_to_key(_compare_generations))
+        if line not in self._sorted_lines:
+            found = list(self._lines.get(line, {}).values())
+            self._sorted_lines[line] = sorted(found, key=cmp_to_key(_compare_generations))
+        return self._sorted_lines[line]
 
     def mentions(
         self, phrase: Sequence[str], watch: Watch, after: datetime, until: datetime
     ) -> Iterator[Entry]:
         """Findings timed in [after, until] whose title or summary has ``phrase``, newest first."""
-        return self._matching(self._words, phrase, watch, after.timestamp(), until.timestamp())
+        timeline = self._phrase(self._words, phrase)
+        return timeline.walk(watch, after.timestamp(), until.timestamp()) if timeline else iter(())
 
     def posts_naming(self, phrase: Sequence[str], watch: Watch, until: datetime) -> Iterator[Entry]:
         """Posts up to ``until`` whose title or summary holds ``phrase``, oldest first."""
-        return self._matching(self._post_words, phrase, watch, -math.inf, until.timestamp())
+        timeline = self._phrase(self._post_words, phrase)
+        return timeline.walk(watch, until=until.timestamp()) if timeline else iter(())
 
-    def _matching(
-        self,
-        index: dict[str, Timeline],
-        phrase: Sequence[str],
-        watch: Watch,
-        after: float,
-        until: float,
-    ) -> Iterator[Entry]:
+    def _phrase(self, index: dict[str, Timeline], phrase: Sequence[str]) -> Timeline | None:
+        """The timeline of a word, or of a phrase (found once, then remembered)."""
         if not phrase or any(word not in index for word in phrase):
-            return iter(())
-        rarest = min(phrase, key=lambda word: len(index[word].entries))
-        candidates = index[rarest].walk(watch, after, until)
+            return None
         if len(phrase) == 1:
-            return candidates
-        return (entry for entry in candidates if has_phrase(entry.words, phrase))
+            return index[phrase[0]]
+        remembered = (id(index), tuple(phrase))
+        if remembered not in self._phrases:
+            rarest = index[min(phrase, key=lambda word: len(index[word].entries))]
+            matching = [e for e in rarest.entries if has_phrase(e.words, phrase)]
+            self._phrases[remembered] = Timeline(rarest.newest_first, matching)
+        return self._phrases[remembered]
 
     def repos(self, repo_id: str, watch: Watch) -> list[Entry]:
         """Hub findings whose key is ``repo_id`` (or, without an owner, ends with it)."""
@@ -310,11 +360,6 @@ class World:
 
     def repo_count(self, source_id: str) -> int:
         return self._model_counts.get(source_id, 0)
-
-    def repo_ids(self, owner: str, watch: Watch) -> list[str]:
-        """Hub repo ids under ``owner`` (as the sources spell them), for suggestions."""
-        entries = self._owner_repos.get(owner.strip().lower(), [])
-        return sorted({e.key for e in entries if watch is None or e.source_id in watch})
 
 
 def _compare_generations(a: Generation, b: Generation) -> int:
@@ -347,12 +392,32 @@ def evaluate_all(
 
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (UTC)")
-    world = World(observations, health)
     everything = list(RULES.values())
     age_only = [RULES["age"]]
     verdicts: list[Verdict] = []
-    for claim in claims:
-        for rule in everything if claim.has_expectations else age_only:
-            found = rule.evaluate(claim, world, now)
-            verdicts.extend(v for v in found if v.status is not Status.FRESH)
-    return Evaluation(verdicts, list(world.unknown_names))
+    with _no_cyclic_collection():
+        world = World(observations, health)
+        for claim in claims:
+            for rule in everything if claim.has_expectations else age_only:
+                found = rule.evaluate(claim, world, now)
+                verdicts.extend(v for v in found if v.status is not Status.FRESH)
+        unknown_names = world.unknown_names
+        del world  # freed by reference counting before the collector looks at it
+    return Evaluation(verdicts, unknown_names)
+
+
+@contextmanager
+def _no_cyclic_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the World lives.
+
+    The World is millions of small acyclic objects; each collection of the young
+    generations would walk all of them again, which made a check superlinear in practice.
+    Reference counting still frees everything once the World is dropped.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import difflib
 from datetime import datetime
+from itertools import islice
 
 from rules.claim import Claim
-from rules.engine import EVIDENCE_LIMIT, World, watch_of
+from rules.engine import Watch, World, watch_of
 from rules.verdict import Status, Verdict
+from rules.versions import same_generation
 
 NAME = "exists"
+CANDIDATES = 500  # bounds the cost of a suggestion for an owner with thousands of repos
 
 
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
@@ -57,10 +60,16 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     return verdicts
 
 
-def _close_matches(world: World, name: str, owner: str | None, watch) -> list[str]:
-    if owner is None:
+def _close_matches(world: World, name: str, owner: str | None, watch: Watch) -> list[str]:
+    """Repos of the same owner and model generation whose ids look like ``name``."""
+    parsed = world.model_name(name)
+    if owner is None or parsed is None:
         return []
-    candidates = world.repo_ids(owner, watch)
-    by_lower = {candidate.lower(): candidate for candidate in candidates}
-    close = difflib.get_close_matches(name.lower(), list(by_lower), n=EVIDENCE_LIMIT, cutoff=0.8)
-    return [by_lower[match] for match in close][:3]
+    candidates: dict[str, str] = {}
+    for generation in world.generations(parsed.line):
+        if same_generation(generation.name, parsed):
+            repos = generation.repos_of(owner)[: CANDIDATES * 4]
+            watched = (e for e in repos if watch is None or e.source_id in watch)
+            candidates.update((e.key.lower(), e.key) for e in islice(watched, CANDIDATES))
+    close = difflib.get_close_matches(name.lower(), candidates, n=3, cutoff=0.8)
+    return [candidates[match] for match in close]

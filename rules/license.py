@@ -8,11 +8,11 @@ a person should review.
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
+from itertools import chain, islice
 
 from rules.claim import Claim
-from rules.engine import EVIDENCE_LIMIT, Entry, World, generation_id, watch_of
+from rules.engine import EVIDENCE_LIMIT, Licenses, World, generation_id, watch_of
 from rules.verdict import Status, Verdict
 from rules.versions import same_generation
 
@@ -39,30 +39,26 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     if claimed is None or not claimed.generation or not claim.license:
         return []
     expected = claim.license.strip().lower()
-    by_license: dict[str, list[Entry]] = {}
+    found = Licenses()
     for generation in world.generations(claimed.line):
         if same_generation(generation.name, claimed):
-            for value, entries in generation.licenses(watch_of(claim)).items():
-                by_license.setdefault(value, []).extend(entries)
-    total = sum(len(entries) for entries in by_license.values())
+            for value, runs in generation.licenses(watch_of(claim)).groups.items():
+                found.groups.setdefault(value, []).extend(runs)
+    counts = {value: found.count(value) for value in found.groups}
     differing = sorted(
-        (
-            (value, sorted(entries, key=_oldest_first))
-            for value, entries in by_license.items()
-            if value != expected
-        ),
-        key=lambda item: (-len(item[1]), item[0]),
+        (value for value in counts if value != expected), key=lambda v: (-counts[v], v)
     )
-    count = sum(len(entries) for _, entries in differing)
+    count = sum(counts[value] for value in differing)
     if count == 0:
         return []
+    total = sum(counts.values())
     contradicted = count * 2 > total
-    most_common = max(by_license, key=lambda value: (len(by_license[value]), value))
-    matching = len(by_license.get(expected, []))
+    most_common = max(counts, key=lambda value: (counts[value], value))
     if len(differing) == 1:
-        said = _says(*differing[0], with_count=False)
+        said = _says(found, differing[0], with_count=False)
     else:
-        said = "differ: " + ", ".join(_says(value, entries) for value, entries in differing)
+        said = "differ: " + ", ".join(_says(found, value) for value in differing)
+    matching = counts.get(expected, 0)
     verb = "says" if matching == 1 else "say"
     rest = f"{matching} {verb} {expected}" if matching else f"none say {expected}"
     if contradicted:
@@ -71,7 +67,7 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     else:
         suggestion = f"{claim.family} ({license_label(expected)}; some repos under other licenses)"
         cause = f"{NAME}:{generation_id(claimed)}:{expected}:mixed"
-    evidence = [entry for _, entries in differing for entry in entries][:EVIDENCE_LIMIT]
+    evidence = islice(chain.from_iterable(found.oldest(v) for v in differing), EVIDENCE_LIMIT)
     return [
         Verdict(
             claim_id=claim.id,
@@ -87,14 +83,11 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     ]
 
 
-def _says(value: str, entries: list[Entry], with_count: bool = True) -> str:
+def _says(found: Licenses, value: str, with_count: bool = True) -> str:
     """ "3 say 'other' (Qwen/A, Qwen/B, Qwen/C, ...)"."""
-    names = ", ".join(entry.key for entry in entries[:NAMES_PER_LICENSE])
-    more = ", ..." if len(entries) > NAMES_PER_LICENSE else ""
-    verb = "says" if len(entries) == 1 else "say"
-    count = f"{len(entries)} " if with_count else ""
-    return f"{count}{verb} '{value}' ({names}{more})"
-
-
-def _oldest_first(entry: Entry) -> tuple[float, str]:
-    return (entry.stamp if math.isfinite(entry.stamp) else math.inf, entry.key)
+    count = found.count(value)
+    names = ", ".join(entry.key for entry in islice(found.oldest(value), NAMES_PER_LICENSE))
+    more = ", ..." if count > NAMES_PER_LICENSE else ""
+    verb = "says" if count == 1 else "say"
+    prefix = f"{count} " if with_count else ""
+    return f"{prefix}{verb} '{value}' ({names}{more})"
