@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 
 from monitor import exitcodes
 from monitor.context import AppContext, actor, fail, resolve_dir, utcnow
-from monitor.daemon import DAEMON_LEASE, Daemon, RunOptions, pid_alive, validate
+from monitor.daemon import DAEMON_LEASE, Daemon, RunOptions, validate
 from monitor.logs import setup_logging
 from monitor.problems import ConfigError
 from storage import runs as run_store
 from storage.db import Store
-from storage.lock import WORKER_LOCK
+from storage.lock import WORKER_LOCK, pid_alive
 from storage.models import DeliveryRow, FlagRow, LeaseRow, SourceRow, SourceStateRow
 
 

@@ -57,7 +57,15 @@ from monitor.schedule import digest_trigger, pick_due, poll_tick
 from storage import runs as run_store
 from storage import sources as source_store
 from storage.db import Store
-from storage.lock import WORKER_LOCK, LockBusy, holder_id, lease, release, try_acquire
+from storage.lock import (
+    WORKER_LOCK,
+    LockBusy,
+    holder_id,
+    lease,
+    reclaim_dead_lease,
+    release,
+    try_acquire,
+)
 from storage.models import LeaseRow, RunRow
 
 DAEMON_LEASE = "daemon"
@@ -86,36 +94,6 @@ def validate(config_path: Path) -> Config:
     config = load_config(config_path)
     load_claims(config.claims_files, {s.id for s in config.sources})
     return config
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def reclaim_dead_lease(store: Store, name: str) -> str | None:
-    """Free ``name`` when its holder is a process of this host that no longer exists.
-
-    A killed worker's lease would otherwise block the store until it expires. Returns
-    the freed holder, if any. A holder on another host is left to its expiry.
-    """
-    with store.session() as session:
-        row = session.get(LeaseRow, name)
-        holder = row.holder if row else None
-    if holder is None:
-        return None
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return None
-    if pid_alive(int(pid)):
-        return None
-    release(store, name, holder)
-    return holder
 
 
 class Daemon:

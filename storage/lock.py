@@ -34,23 +34,26 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def try_acquire(store: Store, name: str, holder: str, ttl: timedelta,
-                clock: Callable[[], datetime] = _now) -> bool:
+def try_acquire(
+    store: Store, name: str, holder: str, ttl: timedelta, clock: Callable[[], datetime] = _now
+) -> bool:
     now = clock()
     try:
         with store.session() as session:
             taken = session.execute(
                 update(LeaseRow)
-                .where(LeaseRow.name == name,
-                       (LeaseRow.expires_at < now) | (LeaseRow.holder == holder))
+                .where(
+                    LeaseRow.name == name, (LeaseRow.expires_at < now) | (LeaseRow.holder == holder)
+                )
                 .values(holder=holder, expires_at=now + ttl, heartbeat_at=now)
             ).rowcount
             if taken:
                 return True
             if session.get(LeaseRow, name) is not None:
                 return False
-            session.add(LeaseRow(name=name, holder=holder, expires_at=now + ttl,
-                                 heartbeat_at=now, info={}))
+            session.add(
+                LeaseRow(name=name, holder=holder, expires_at=now + ttl, heartbeat_at=now, info={})
+            )
         return True
     except (IntegrityError, OperationalError):
         return False
@@ -64,10 +67,13 @@ def current_holder(store: Store, name: str) -> LeaseRow | None:
 def renew(store: Store, name: str, holder: str, ttl: timedelta) -> bool:
     now = _now()
     with store.session() as session:
-        return bool(session.execute(
-            update(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder)
-            .values(expires_at=now + ttl, heartbeat_at=now)
-        ).rowcount)
+        return bool(
+            session.execute(
+                update(LeaseRow)
+                .where(LeaseRow.name == name, LeaseRow.holder == holder)
+                .values(expires_at=now + ttl, heartbeat_at=now)
+            ).rowcount
+        )
 
 
 def release(store: Store, name: str, holder: str) -> None:
@@ -75,18 +81,60 @@ def release(store: Store, name: str, holder: str) -> None:
         session.execute(delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder))
 
 
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reclaim_dead_lease(store: Store, name: str) -> str | None:
+    """Free ``name`` when its holder is a process of this host that no longer exists.
+
+    A killed worker's lease would otherwise block the store until it expires. Returns
+    the freed holder, if any. A holder on another host is left to its expiry.
+    """
+    row = current_holder(store, name)
+    holder = row.holder if row else None
+    if holder is None:
+        return None
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return None
+    if pid_alive(int(pid)):
+        return None
+    release(store, name, holder)
+    return holder
+
+
 @contextmanager
-def lease(store: Store, name: str = WORKER_LOCK, *, ttl: timedelta = timedelta(minutes=30),
-          wait: float = 10.0, holder: str | None = None) -> Iterator[str]:
+def lease(
+    store: Store,
+    name: str = WORKER_LOCK,
+    *,
+    ttl: timedelta = timedelta(minutes=30),
+    wait: float = 10.0,
+    holder: str | None = None,
+) -> Iterator[str]:
     """Hold ``name`` for the block; wait up to ``wait`` seconds, then LockBusy."""
     me = holder or holder_id()
     deadline = time.monotonic() + wait
+    looked_for_dead_holder = False
     while not try_acquire(store, name, me, ttl):
+        if not looked_for_dead_holder:
+            looked_for_dead_holder = True
+            if reclaim_dead_lease(store, name):
+                continue  # a killed process of this host held it; try again at once
         if time.monotonic() >= deadline:
             other = current_holder(store, name)
             who = f"{other.holder} until {other.expires_at:%Y-%m-%d %H:%M:%S} UTC" if other else "?"
-            raise LockBusy(f"another claimwatch is working on this store ({who}); "
-                           "try again when it has finished")
+            raise LockBusy(
+                f"another claimwatch is working on this store ({who}); "
+                "try again when it has finished"
+            )
         time.sleep(0.2)
     try:
         yield me

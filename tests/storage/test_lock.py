@@ -34,3 +34,25 @@ def test_expired_lease_is_taken_over(store) -> None:
     assert try_acquire(
         store, "worker", "alive", timedelta(minutes=1), clock=lambda: past + timedelta(minutes=2)
     )
+
+
+def test_a_lease_of_a_dead_process_on_this_host_is_taken_at_once(store) -> None:
+    import socket
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = f"{socket.gethostname()}:{gone.pid}"
+    assert try_acquire(store, "worker", dead, timedelta(minutes=30))
+    with lease(store, holder="me", wait=0) as holder:  # no 30-minute wait for the dead
+        assert holder == "me"
+
+
+def test_a_live_holder_on_this_host_is_respected(store) -> None:
+    import os
+    import socket
+
+    alive = f"{socket.gethostname()}:{os.getppid()}"
+    assert try_acquire(store, "worker", alive, timedelta(minutes=30))
+    with pytest.raises(LockBusy), lease(store, holder="me", wait=0):
+        pass
