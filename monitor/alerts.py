@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from monitor.config import Config
 from monitor.digest import message_for, send_once
+from reports import gather
 from reports.mail import SmtpSettings, write_eml
 from reports.render import render_alert
 from storage import deliveries as delivery_store
 from storage import flags as flag_store
-from storage import reporting
 from storage.db import Store
 from storage.models import FlagRow
 
@@ -68,10 +68,10 @@ def send_alerts(
     if not recipients:
         return AlertOutcome()
     with store.session() as session:
-        flags = reporting.alert_candidates(session, config.email.alert_on)
+        flags = gather.alert_candidates(session, config.email.alert_on)
         if not flags:
             return AlertOutcome()
-        alert = reporting.build_alert(session, flags, now=now)
+        alert = gather.build_alert(session, flags, now=now)
     flag_ids = [flag.id for flag in flags]
     report = render_alert(alert)
     outcome = AlertOutcome(key=alert_key(flag_ids), subject=report.subject, flag_ids=flag_ids)

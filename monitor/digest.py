@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 
 from monitor.config import WEEKDAYS, Config
 from monitor.faults import crash_point
+from reports import gather
 from reports.mail import SendResult, SmtpSettings, build_message, send, write_eml
 from reports.model import Digest, iso_week_bounds, week_of
 from reports.render import RenderedReport, render_digest
 from storage import deliveries as delivery_store
-from storage import reporting
 from storage.db import Store
 from storage.lock import LockBusy, lease
 
@@ -111,9 +111,9 @@ def build_week_digest(config: Config, store: Store, week: str, *, now: datetime)
     tz = ZoneInfo(config.schedule.timezone)
     first_day = window_start(store, week)
     last_day = iso_week_bounds(week)[1]
-    window = reporting.Window(_day_start(first_day, tz), _day_start(last_day + timedelta(1), tz))
+    window = gather.Window(_day_start(first_day, tz), _day_start(last_day + timedelta(1), tz))
     with store.session() as session:
-        return reporting.build_digest(session, week, first_day=first_day, last_day=last_day,
+        return gather.build_digest(session, week, first_day=first_day, last_day=last_day,
                                       window=window, now=now)
 
 

@@ -6,19 +6,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from reports import gather
 from rules.verdict import Evidence, Status, Verdict
 from sources.finding import Finding
 from sources.outcome import Category
 from sources.poll import SourceResult
 from storage import findings as finding_store
 from storage import flags as flag_store
-from storage import reporting
 from storage import runs as run_store
 from storage import sources as source_store
 from storage.models import ClaimRow
 
 T0 = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # Monday of 2026-W48
-WEEK = reporting.Window(T0, T0 + timedelta(days=7))
+WEEK = gather.Window(T0, T0 + timedelta(days=7))
 
 
 def _claim(session, claim_id, *, as_of="2026-04", review_every="90d", status="active",
@@ -69,7 +69,7 @@ def test_attention_lists_open_and_acknowledged_flags_with_their_claims(store):
         flag_store.dismiss(session, ids["dismissed-c"], reason="wrong", now=T0, by="ed")
 
     with store.session() as session:
-        items = reporting.attention_items(session)
+        items = gather.attention_items(session)
 
     assert sorted(i.claim_id for i in items) == ["ack-c", "open-c", "review-c", "stale-c"]
     item = next(i for i in items if i.claim_id == "open-c")
@@ -92,9 +92,9 @@ def test_alert_candidates_are_open_unalerted_flags_of_the_chosen_verdicts(store)
         flag_store.mark_alerted(session, [f for f in opened if f.claim_id == "c"], now=T0)
 
     with store.session() as session:
-        only_contradicted = reporting.alert_candidates(session, ["contradicted"])
-        with_stale = reporting.alert_candidates(session, ["contradicted", "stale"])
-        alert = reporting.build_alert(session, with_stale, now=T0)
+        only_contradicted = gather.alert_candidates(session, ["contradicted"])
+        with_stale = gather.alert_candidates(session, ["contradicted", "stale"])
+        alert = gather.build_alert(session, with_stale, now=T0)
 
     assert [f.claim_id for f in only_contradicted] == ["a"]
     assert [f.claim_id for f in with_stale] == ["a", "b"]
@@ -130,7 +130,7 @@ def test_new_releases_are_first_seen_in_the_window_and_recent(store):
             _finding("next-week", T0 + timedelta(days=7))], now=after)
 
     with store.session() as session:
-        rows = reporting.new_releases(session, WEEK)
+        rows = gather.new_releases(session, WEEK)
 
     assert {r.title: (r.region, r.lab, r.kind, r.license) for r in rows} == {
         "title qwen-new": ("china", "Alibaba Qwen", "model", "apache-2.0"),
@@ -158,7 +158,7 @@ def test_new_releases_are_first_seen_in_the_window_and_recent(store):
     ],
 )
 def test_review_due(as_of, review_every, due):
-    assert reporting.review_due(as_of, review_every) == due
+    assert gather.review_due(as_of, review_every) == due
 
 
 def test_due_soon_takes_reviews_in_the_two_weeks_from_the_day_given(store):
@@ -172,7 +172,7 @@ def test_due_soon_takes_reviews_in_the_two_weeks_from_the_day_given(store):
         _claim(session, "retired", as_of="2026-09-01", review_every="90d", status="retired")
 
     with store.session() as session:
-        due = reporting.due_soon(session, sunday)
+        due = gather.due_soon(session, sunday)
 
     assert [(d.claim_id, d.due) for d in due] == [
         ("due-in-14-days", date(2026, 12, 13)), ("due-on-the-day", sunday)]
@@ -202,7 +202,7 @@ def test_source_health_failing_recovered_and_healthy(store):
     _poll(store, run_id, "back", Category.NOT_MODIFIED, T0 + timedelta(days=2))
 
     with store.session() as session:
-        health = {row.source_id: row for row in reporting.source_health(session, WEEK)}
+        health = {row.source_id: row for row in gather.source_health(session, WEEK)}
 
     down = health["down"]
     assert (down.category, down.message, down.consecutive_failures) == ("http-5xx", "503 busy", 3)
@@ -217,6 +217,6 @@ def test_source_health_failing_recovered_and_healthy(store):
 
 def test_window_refuses_naive_or_reversed_times():
     with pytest.raises(ValueError, match="timezone-aware"):
-        reporting.Window(datetime(2026, 11, 23), datetime(2026, 11, 30))
+        gather.Window(datetime(2026, 11, 23), datetime(2026, 11, 30))
     with pytest.raises(ValueError, match="before it starts"):
-        reporting.Window(T0, T0)
+        gather.Window(T0, T0)
