@@ -20,38 +20,13 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from reports.mail import SendResult, SmtpSettings, build_message, send, write_eml
 from reports.render import RenderedReport, render_digest
 from reports.samples import sample_digest
+from tests.support.smtpserver import Inbox, LoopbackController
 
 HOST = "127.0.0.1"
 USER = "editor@example.org"
 PASSWORD = "s3cret-Pa55-w0rd"
 SENDER = "claimwatch <claimwatch@example.org>"
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
-
-
-class Recorder:
-    """An aiosmtpd handler that keeps every envelope and refuses chosen recipients."""
-
-    def __init__(self, refuse: tuple[str, ...] = ()) -> None:
-        self.envelopes: list = []
-        self.refuse = set(refuse)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-class LoopbackController(Controller):
-    """aiosmtpd's Controller on an ephemeral port: the OS picks it, we read it back."""
-
-    def _trigger_server(self):
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):
@@ -66,7 +41,7 @@ def smtp_server():
     """Start servers on demand: ``smtp_server(handler, **aiosmtpd options)``."""
     started: list[Controller] = []
 
-    def start(handler: Recorder, **options) -> Controller:
+    def start(handler: Inbox, **options) -> Controller:
         controller = LoopbackController(handler, hostname=HOST, port=0, **options)
         controller.start()
         started.append(controller)
@@ -117,7 +92,7 @@ def message_for(recipients: list[str], report: RenderedReport = REPORT) -> Email
                          message_id_domain="claimwatch.example.org")
 
 
-def received(handler: Recorder, index: int = 0) -> EmailMessage:
+def received(handler: Inbox, index: int = 0) -> EmailMessage:
     return email.message_from_bytes(handler.envelopes[index].content, policy=email.policy.default)
 
 
@@ -134,7 +109,7 @@ def free_port() -> int:
 
 
 def test_plain_smtp_conversation_delivers_multipart_alternative(smtp_server):
-    handler = Recorder()
+    handler = Inbox()
     server = smtp_server(handler)
     recipients = ["a@example.org", "b@example.org"]
 
@@ -163,7 +138,7 @@ def test_plain_smtp_conversation_delivers_multipart_alternative(smtp_server):
 
 
 def test_rendered_digest_survives_the_trip_intact(smtp_server):
-    handler = Recorder()
+    handler = Inbox()
     server = smtp_server(handler)
     report = render_digest(sample_digest(NOW))
 
@@ -178,7 +153,7 @@ def test_rendered_digest_survives_the_trip_intact(smtp_server):
 
 
 def test_starttls_with_login(smtp_server, server_tls, client_tls):
-    handler = Recorder()
+    handler = Inbox()
     server = smtp_server(handler, tls_context=server_tls, require_starttls=True,
                          authenticator=authenticator, auth_required=True)
     settings = SmtpSettings(HOST, server.port, tls="starttls", user=USER, password=PASSWORD,
@@ -192,7 +167,7 @@ def test_starttls_with_login(smtp_server, server_tls, client_tls):
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 def test_implicit_tls_with_login(smtp_server, server_tls, client_tls):
-    handler = Recorder()
+    handler = Inbox()
     # aiosmtpd only counts STARTTLS as TLS for AUTH; here the socket is TLS from the start.
     server = smtp_server(handler, ssl_context=server_tls, authenticator=authenticator,
                          auth_required=True, auth_require_tls=False)
@@ -209,7 +184,7 @@ def test_wrong_password_fails_every_recipient_without_leaking_it(
     smtp_server, server_tls, client_tls, caplog
 ):
     caplog.set_level(logging.DEBUG)
-    handler = Recorder()
+    handler = Inbox()
     server = smtp_server(handler, tls_context=server_tls, require_starttls=True,
                          authenticator=authenticator, auth_required=True)
     wrong = "not-the-" + PASSWORD
@@ -230,7 +205,7 @@ def test_wrong_password_fails_every_recipient_without_leaking_it(
 
 
 def test_untrusted_certificate_is_a_failure_not_an_exception(smtp_server, server_tls):
-    server = smtp_server(Recorder(), tls_context=server_tls, require_starttls=True)
+    server = smtp_server(Inbox(), tls_context=server_tls, require_starttls=True)
     # No ssl_context: the system trust store, which does not know the test certificate.
     result = send(message_for(["ed@example.org"]),
                   SmtpSettings(HOST, server.port, tls="starttls"), ["ed@example.org"])
@@ -251,7 +226,7 @@ def test_server_down_fails_every_recipient_without_raising():
 
 
 def test_one_refused_recipient_does_not_stop_the_others(smtp_server):
-    handler = Recorder(refuse=("gone@example.org",))
+    handler = Inbox(refuse=("gone@example.org",))
     server = smtp_server(handler)
     recipients = ["a@example.org", "gone@example.org", "b@example.org"]
 
@@ -264,7 +239,7 @@ def test_one_refused_recipient_does_not_stop_the_others(smtp_server):
 
 
 def test_every_recipient_refused(smtp_server):
-    handler = Recorder(refuse=("x@example.org", "y@example.org"))
+    handler = Inbox(refuse=("x@example.org", "y@example.org"))
     server = smtp_server(handler)
 
     result = send(message_for(["x@example.org", "y@example.org"]),
@@ -277,7 +252,7 @@ def test_every_recipient_refused(smtp_server):
 
 
 def test_server_demanding_starttls_refuses_plain_sending(smtp_server, server_tls):
-    server = smtp_server(Recorder(), tls_context=server_tls, require_starttls=True)
+    server = smtp_server(Inbox(), tls_context=server_tls, require_starttls=True)
 
     result = send(message_for(["ed@example.org"]), SmtpSettings(HOST, server.port, tls="none"),
                   ["ed@example.org"])
