@@ -10,15 +10,13 @@ A release feed without an API token works too: use the ``feed`` kind on
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sources.finding import Finding
+from sources.jsonapi import describe_shape, http_base_url, iso_utc, json_document, next_link
 from sources.response import HttpResponse, Parsed, ParseError
 
 KIND = "github"
@@ -114,63 +112,3 @@ def _release_finding(release: Any) -> Finding | None:
         published=published,
         attributes=attributes,
     )
-
-
-# --- helpers shared by the JSON API kinds (huggingface imports them) -----------------
-
-
-def http_base_url(value: str) -> str:
-    """An http(s) base URL without its trailing slash; ValueError otherwise."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an http:// or https:// URL, got {value!r}")
-    return value.rstrip("/")
-
-
-def json_document(response: HttpResponse, service: str) -> Any:
-    """The body as JSON, or a ParseError that says what came instead."""
-    try:
-        return json.loads(response.body)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        start = response.body[:80].decode("utf-8", "replace").strip()
-        raise ParseError(
-            f"{service} answered HTTP {response.status} with a body that is not JSON "
-            f"({type(exc).__name__}); it starts with {start!r}"
-        ) from exc
-
-
-def describe_shape(document: Any) -> str:
-    if isinstance(document, dict):
-        keys = ", ".join(sorted(map(str, document))[:8])
-        return f"an object with keys [{keys}]"
-    return f"a JSON {type(document).__name__}"
-
-
-def iso_utc(value: Any) -> datetime | None:
-    """An ISO 8601 time (``2022-07-19T04:40:21Z``) as aware UTC; None when absent.
-
-    Raises ValueError for a value that is present but not such a time.
-    """
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"not a time: {value!r}")
-    moment = datetime.fromisoformat(value.strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError as exc:  # year 1 with a positive offset
-        raise ValueError(f"time out of range: {value!r}") from exc
-
-
-_LINK_PART = re.compile(r'<([^>]*)>\s*((?:;\s*[^;,]*)*)')
-
-
-def next_link(header: str, base_url: str = "") -> str | None:
-    """The ``rel="next"`` target of an RFC 8288 Link header, made absolute."""
-    for target, params in _LINK_PART.findall(header):
-        rels = re.findall(r'rel\s*=\s*"?([^";,]+)"?', params)
-        if any("next" in rel.lower().split() for rel in rels):
-            return urljoin(base_url, target.strip())
-    return None

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sources.finding import Finding
-from sources.github import describe_shape, http_base_url, iso_utc, json_document, next_link
+from sources.jsonapi import describe_shape, http_base_url, iso_utc, json_document, next_link
 from sources.response import HttpResponse, Parsed, ParseError
 
 KIND = "huggingface"
