@@ -35,14 +35,14 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     if not claim.family or claim.released is None:
         return []
     earliest = _earliest_evidence(claim, world, now)
-    if not earliest or claim.released.contains(earliest[0].time):  # type: ignore[arg-type]
+    first = earliest[0] if earliest else None
+    if first is None or first.time is None or claim.released.contains(first.time):
         return []
-    first = earliest[0]
     claimed = world.model_name(claim.family)
     family_id = (
         generation_id(claimed) if claimed and claimed.generation else claim.family.strip().lower()
     )
-    if first.time < claim.released.start_utc:  # type: ignore[operator]
+    if first.time < claim.released.start_utc:
         status = Status.CONTRADICTED
     else:
         complete = any(_lists_completely(world, entry.source_id) for entry in earliest)
