@@ -3,8 +3,10 @@
 Which flags: open ones whose verdict is in ``[email] alert_on`` (contradicted by
 default) and that were never alerted. They go out together as one alert to
 ``alert_to``; once the SMTP server accepted it for at least one recipient they are
-marked alerted, so no flag is alerted twice. A send that reached nobody marks
-nothing, and the next check tries again with whatever is pending by then.
+marked alerted, so no flag is alerted twice. Choosing the flags, sending and
+marking happen under the store's mail lease, so two workers cannot alert the same
+flag. A send that reached nobody marks nothing, and the next check tries again with
+whatever is pending by then.
 A recipient that refused while others accepted is reported, not retried: the flags
 are in the Monday digest anyway.
 """
@@ -19,13 +21,14 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from monitor.config import Config
-from monitor.digest import message_for, send_once
+from monitor.digest import mail_lease, message_for, send_once
 from reports import gather
 from reports.mail import SmtpSettings, write_eml
 from reports.render import render_alert
 from storage import deliveries as delivery_store
 from storage import flags as flag_store
 from storage.db import Store
+from storage.lock import LockBusy
 from storage.models import FlagRow
 
 
@@ -67,6 +70,25 @@ def send_alerts(
     recipients = list(dict.fromkeys(a.strip() for a in config.email.alert_to if a.strip()))
     if not recipients:
         return AlertOutcome()
+    try:
+        with mail_lease(store):
+            return _send_pending(config, store, recipients, now=now, dry_run_dir=dry_run_dir,
+                                 smtp=smtp)
+    except LockBusy as exc:
+        return AlertOutcome(failed=dict.fromkeys(recipients, str(exc)))
+
+
+def _send_pending(
+    config: Config,
+    store: Store,
+    recipients: list[str],
+    *,
+    now: datetime,
+    dry_run_dir: Path | None,
+    smtp: SmtpSettings | None,
+) -> AlertOutcome:
+    """Choose, send and mark under the mail lease, so two workers finishing their checks
+    at once cannot both pick the same unalerted flags."""
     with store.session() as session:
         flags = gather.alert_candidates(session, config.email.alert_on)
         if not flags:
@@ -85,6 +107,6 @@ def send_alerts(
 
     result, _, outcome.warnings = send_once(
         config, store, report, kind=delivery_store.ALERT, key=outcome.key,
-        recipients=recipients, now=now, smtp=smtp, on_delivered=mark_alerted)
+        recipients=recipients, now=now, smtp=smtp, on_delivered=mark_alerted, lease_held=True)
     outcome.delivered, outcome.failed = result.delivered, result.failed
     return outcome

@@ -52,8 +52,11 @@ def run(
     goes out on the configured weekday and time, or as soon as the daemon runs again
     if that moment was missed. SIGHUP reloads the config and claims; SIGTERM stops.
 
+    On PostgreSQL several `claimwatch run` processes may share one store and split
+    the polling; on SQLite one runs, and a second exits 3.
+
     Exit 0 after a clean stop; 2 when the config or claims have mistakes; 3 when
-    another daemon keeps this store or a run was cut short by the stop.
+    another daemon keeps this SQLite store or a run was cut short by the stop.
     """
     logger = setup_logging(json_lines=log_json)
     try:
@@ -88,8 +91,15 @@ def status(app: AppContext, as_json: bool) -> None:
 
 def gather_status(store: Store, now: datetime) -> dict[str, Any]:
     with store.session() as session:
-        daemon = session.get(LeaseRow, DAEMON_LEASE)
+        beats = list(session.scalars(
+            select(LeaseRow).where((LeaseRow.name == DAEMON_LEASE)
+                                   | LeaseRow.name.like(f"{DAEMON_LEASE}:%"))
+            .order_by(LeaseRow.heartbeat_at.desc())))
+        workers = [_daemon_state(row, now) for row in beats]
+        daemon = beats[0] if beats else None
         worker = session.get(LeaseRow, WORKER_LOCK)
+        polling = any(w["state"] == "alive" for w, row in zip(workers, beats, strict=True)
+                      if row.name != DAEMON_LEASE)  # workers of a shared store lease sources
         last = run_store.last_run(session)
         failing = session.execute(
             select(SourceRow.id, SourceStateRow)
@@ -122,8 +132,9 @@ def gather_status(store: Store, now: datetime) -> dict[str, Any]:
         return {
             "now": now.isoformat(),
             "daemon": _daemon_state(daemon, now),
+            "workers": workers,
             "store": _worker_state(worker, now),
-            "last_run": _run(last, worker is not None and worker.expires_at > now),
+            "last_run": _run(last, polling or (worker is not None and worker.expires_at > now)),
             "failing_sources": [_failing(source_id, state) for source_id, state in failing],
             "flags": {"by_status": by_status, "open_by_verdict": open_by_verdict},
             "last_digest": (
@@ -201,7 +212,11 @@ def _when(text: str | None) -> str:
 
 
 def render_status(report: dict[str, Any]) -> str:
-    lines = [_daemon_line(report["daemon"])]
+    workers = report.get("workers") or [report["daemon"]]
+    lines = [_daemon_line(report["daemon"])] if len(workers) == 1 else [
+        f"daemons:     {sum(w['state'] == 'alive' for w in workers)} alive of {len(workers)}"]
+    for worker in workers if len(workers) > 1 else []:
+        lines.append("  " + _daemon_line(worker).removeprefix("daemon:").strip())
     for job in report["daemon"].get("next_jobs", []):
         lines.append(f"  next: {job['name']} at {_when(job['next_run'])}")
     store = report["store"]

@@ -1,8 +1,9 @@
 """The daemon behind ``claimwatch run``: keep the schedule, survive gaps and signals.
 
 Design. One APScheduler ``BackgroundScheduler`` with a single worker thread runs three
-jobs, one at a time, each holding the store's worker lease (so a cron ``check`` and the
-daemon never work at once; a job finding the store busy skips that turn):
+jobs, one at a time. On SQLite each holds the store's worker lease (so a cron ``check``
+and the daemon never work at once; a job finding the store busy skips that turn). On
+PostgreSQL several daemons may share the store (see "Several workers" below).
 
 - ``poll`` every tick (a quarter of the shortest source interval, 1-60 s): poll the
   sources the store says are due (back-off included, plus a stable per-source jitter),
@@ -15,14 +16,26 @@ daemon never work at once; a job finding the store busy skips that turn):
   whatever happened meanwhile (machine asleep on Monday, daemon down, a misfire).
   ``digest_due`` and the delivery rows make both digest paths send a week only once.
 
-The main thread writes a heartbeat (the ``daemon`` lease row: pid, start, next jobs)
-and handles signals: SIGTERM / SIGINT stop (the source in flight is stored or dropped
-whole; the pipeline commits per source), SIGHUP reloads the config and claims, keeping
-the running ones when the new files have mistakes.
+Several workers (PostgreSQL only). Each daemon leases the due sources it polls
+(``storage.sources.lease_sources``: FOR UPDATE SKIP LOCKED, at most ``per_tick``), so N
+daemons split the polling and a source is polled by one of them; the lease is freed
+when the result is stored, and a killed worker's leases are freed by the others (same
+host) or run out (another host). Judging the claims takes the ``evaluate`` lease and is
+skipped when another worker holds it (that worker's judgement covers the findings
+stored so far; this one judges again at its next tick). Alerts are chosen, sent and
+marked under the ``mail`` lease, the digest job runs under a ``digest`` lease, and
+deliveries are unique per recipient: each mail goes out once. The config sync takes
+the worker lease, waiting for it.
+
+The main thread writes a heartbeat (a lease row: pid, start, next jobs; ``daemon`` on
+SQLite, ``daemon:<host>:<pid>`` per worker on PostgreSQL) and handles signals:
+SIGTERM / SIGINT stop (the source in flight is stored or dropped whole; the pipeline
+commits per source), SIGHUP reloads the config and claims, keeping the running ones
+when the new files have mistakes.
 
 Exit codes: 0 stopped cleanly; 2 the config or claims files have mistakes at start;
-3 another daemon runs on this store, the daemon lost its lease, or it stopped with
-work abandoned (a run cut short; rerunning finishes it).
+3 another daemon runs on this SQLite store, the daemon lost its lease, or it stopped
+with work abandoned (a run cut short; rerunning finishes it).
 """
 
 from __future__ import annotations
@@ -34,7 +47,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,7 +57,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor import exitcodes
@@ -64,11 +77,15 @@ from storage.lock import (
     lease,
     reclaim_dead_lease,
     release,
+    several_workers,
     try_acquire,
 )
 from storage.models import LeaseRow, RunRow
 
 DAEMON_LEASE = "daemon"
+DIGEST_LOCK = "digest"
+SYNC_WAIT = 30.0  # seconds a worker's config sync waits for the worker lease
+FORGET_STOPPED_WORKERS = timedelta(days=1)
 CLEAN, ABANDONED = exitcodes.OK, exitcodes.FAILURE
 
 
@@ -111,6 +128,10 @@ class Daemon:
         self.options = options or RunOptions()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.holder = holder_id()
+        self.shared = several_workers(store)
+        self.lease_name = f"{DAEMON_LEASE}:{self.holder}" if self.shared else DAEMON_LEASE
+        self.evaluation_owed = False  # skipped while another worker judged: judge later
+        self.run_id: int | None = None
         self.started = self.clock()
         self.stopping = threading.Event()
         self.wake = threading.Event()
@@ -133,8 +154,10 @@ class Daemon:
         reclaimed = [n for n in _lease_names(self.store) if reclaim_dead_lease(self.store, n)]
         if reclaimed:
             log_event(self.log, "lease", f"freed lease(s) of a dead process: {reclaimed}")
-        if not try_acquire(self.store, DAEMON_LEASE, self.holder, self._lease_ttl()):
-            other = _read_lease(self.store, DAEMON_LEASE)
+        if self.shared:
+            _forget_stopped_workers(self.store, self.clock())
+        if not try_acquire(self.store, self.lease_name, self.holder, self._lease_ttl()):
+            other = _read_lease(self.store, self.lease_name)
             who = other.holder if other else "another process"
             log_event(self.log, "busy", f"another claimwatch run ({who}) keeps this store; "
                       "exiting", level=logging.ERROR, holder=who)
@@ -145,7 +168,8 @@ class Daemon:
             self.scheduler.start()
             log_event(self.log, "started", f"claimwatch run started, pid {os.getpid()}",
                       pid=os.getpid(), config=str(self.config.path),
-                      tick=poll_tick(self.config.sources).total_seconds())
+                      tick=poll_tick(self.config.sources).total_seconds(),
+                      workers="several" if self.shared else "one")
             self._beat()
             self._main_loop()
             return self._stop()
@@ -214,6 +238,8 @@ class Daemon:
                   exit=ABANDONED)
         with suppress(SQLAlchemyError):  # else the next daemon frees a dead process's lease
             release(self.store, WORKER_LOCK, self.holder)
+            with self.store.session() as session:
+                source_store.release_source_leases(session, self.holder)
         self._beat(stopped=ABANDONED)
         for handler in self.log.handlers:
             handler.flush()
@@ -274,11 +300,11 @@ class Daemon:
             self.current = name
             config = self.config
             try:
-                with self._worker_lease():
+                with self._job_lease(name):
                     work(config)
-            except LockBusy:
-                log_event(self.log, "busy", f"{name}: another claimwatch holds the store; "
-                          "next turn", level=logging.INFO, job=name)
+            except LockBusy as exc:
+                log_event(self.log, "busy", f"{name}: {exc}; next turn", level=logging.INFO,
+                          job=name)
             except StopRequested:
                 self.abandoned = True
                 self._mark_cut_short()
@@ -287,6 +313,19 @@ class Daemon:
                                extra={"event": "job-failed", "fields": {"job": name}})
             finally:
                 self.current = None
+
+    def _job_lease(self, name: str) -> AbstractContextManager[Any]:
+        """What a job holds while it works: the worker lease on SQLite; on PostgreSQL,
+        the worker lease for the config sync (waiting), a ``digest`` lease for the
+        digest jobs, and nothing for the poll, which leases its sources."""
+        if not self.shared:
+            return self._worker_lease()
+        if name == "sync":
+            return lease(self.store, WORKER_LOCK, wait=SYNC_WAIT, holder=self.holder)
+        if name in ("digest", "catch-up"):
+            return lease(self.store, DIGEST_LOCK, ttl=timedelta(minutes=30), wait=0,
+                         holder=self.holder)
+        return nullcontext()
 
     @contextmanager
     def _worker_lease(self) -> Iterator[None]:
@@ -305,33 +344,64 @@ class Daemon:
                   f"{len(report.updated)} updated, {len(report.retired)} retired, "
                   f"{len(report.restored)} restored, {report.unchanged} unchanged", job="sync")
 
-    def _poll(self, config: Config) -> None:
-        now = self.clock()
-        with self.store.session() as session:
-            due = {sid: st.next_due for sid, st in source_store.states(session).items()}
-        limit = self.options.per_tick or config.fetch.concurrency
-        chosen = pick_due(config.sources, due, now, limit)
+    def _poll(self, config: Config) -> int:
+        """Lease and poll the due sources, judge the claims, mail alerts; returns how
+        many sources were polled."""
+        chosen = self.lease_due(config)
         if not chosen:
-            return
+            if self.evaluation_owed:
+                self._judge(CheckReport(run_id=0))
+                self._alerts(config)
+            return 0
         report = self._check(config, chosen)
         log_run(self.log, report)
         for outcome in report.sources:
             if outcome.failed:
                 log_failing_source(self.log, report.run_id, outcome)
         self._alerts(config)
+        return len(report.sources)
+
+    def poll_once(self) -> int:
+        """One poll job now, as the scheduler runs it (for benchmarks and tests)."""
+        return self._poll(self.config)
+
+    def lease_due(self, config: Config) -> list[str]:
+        """The due sources this worker takes this tick, leased in the store: at most
+        ``per_tick``, most overdue first, none another worker holds."""
+        now = self.clock()
+        with self.store.session() as session:
+            source_store.reclaim_dead_source_leases(session)
+            due = {sid: st.next_due for sid, st in source_store.states(session).items()}
+            candidates = pick_due(config.sources, due, now, len(config.sources))
+            limit = self.options.per_tick or config.fetch.concurrency
+            return source_store.lease_sources(session, candidates, owner=self.holder, now=now,
+                                              limit=limit, due_only=True)
 
     def _check(self, config: Config, chosen: list[str]) -> CheckReport:
         """Poll ``chosen``, judge every claim, finish the run (run_check minus the sync,
         which the daemon does at start and on reload only)."""
         sources = [config.source(source_id) for source_id in chosen]
+        with self.store.session() as session:
+            self.run_id = run_store.start_run(session, "run", now=self.clock()).id
         fetched = fetch_sources(config, self.store, sources, command="run", clock=self.clock,
-                                replay_dir=self.options.replay_dir, progress=self._progress)
+                                replay_dir=self.options.replay_dir, progress=self._progress,
+                                holder=self.holder, run_id=self.run_id)
         report = CheckReport(run_id=fetched.run_id, sources=fetched.sources)
-        evaluate(self.store, report, now=self.clock(), by=self.options.by)
+        self._judge(report)
         with self.store.session() as session:
             run_store.finish_run(session, report.run_id, now=self.clock(), status="done",
                                  counts=run_counts(report))
+        self.run_id = None
         return report
+
+    def _judge(self, report: CheckReport) -> None:
+        """Judge every claim unless another worker is judging right now."""
+        judged = evaluate(self.store, report, now=self.clock(), by=self.options.by, wait=0,
+                          holder=self.holder)
+        self.evaluation_owed = not judged
+        if not judged:
+            log_event(self.log, "busy", "claims: another worker is judging them; "
+                      "judging again next tick", level=logging.INFO, job="poll")
 
     def _progress(self, done: int, total: int, _outcome: Any) -> None:
         if self.stopping.is_set() and done < total:
@@ -339,10 +409,8 @@ class Daemon:
 
     def _mark_cut_short(self) -> None:
         with self.store.session() as session:
-            run = session.scalars(
-                select(RunRow).where(RunRow.status == "running", RunRow.command == "run")
-                .order_by(RunRow.id.desc()).limit(1)
-            ).first()
+            run = session.get(RunRow, self.run_id) if self.run_id is not None else None
+            self.run_id = None
             if run is not None:
                 run.status, run.finished_at = "stopped", self.clock()
                 run_id = run.id
@@ -406,7 +474,7 @@ class Daemon:
             with self.store.session() as session:
                 kept = session.execute(
                     update(LeaseRow)
-                    .where(LeaseRow.name == DAEMON_LEASE, LeaseRow.holder == self.holder)
+                    .where(LeaseRow.name == self.lease_name, LeaseRow.holder == self.holder)
                     .values(heartbeat_at=now, expires_at=expires, info=info)
                 ).rowcount
         except SQLAlchemyError as exc:
@@ -455,6 +523,14 @@ def _lease_names(store: Store) -> list[str]:
     """Every lease in the store: daemon, worker, mail (a killed process may hold any)."""
     with store.session() as session:
         return list(session.scalars(select(LeaseRow.name)))
+
+
+def _forget_stopped_workers(store: Store, now: datetime) -> None:
+    """Drop the heartbeat rows of workers silent for a day (a stopped or lost machine)."""
+    with store.session() as session:
+        session.execute(delete(LeaseRow).where(
+            LeaseRow.name.like(f"{DAEMON_LEASE}:%"),
+            LeaseRow.expires_at < now - FORGET_STOPPED_WORKERS))
 
 
 def _read_lease(store: Store, name: str) -> LeaseRow | None:

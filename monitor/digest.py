@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -173,25 +175,35 @@ def send_once(
     force: bool = False,
     smtp: SmtpSettings | None = None,
     on_delivered: Callable[[Session], None] | None = None,
+    lease_held: bool = False,
 ) -> tuple[SendResult, list[str], list[str]]:
     """Mail ``report`` to the recipients that have no delivery of ``key`` yet, and record it.
 
     Returns (result, skipped recipients, warnings). The mail lease keeps two processes
     from sending the same thing at once; the unique delivery row catches the rest.
     ``on_delivered`` runs in the transaction that records the deliveries, when at
-    least one recipient accepted the mail.
+    least one recipient accepted the mail. ``lease_held``: the caller already holds
+    the mail lease (see ``mail_lease``).
     """
     try:
         settings = smtp or smtp_settings(config)
     except MailSetupError as exc:
         return SendResult(failed=dict.fromkeys(recipients, str(exc))), [], []
+    send = partial(_send_and_record, config, store, report, settings, kind=kind, key=key,
+                   recipients=recipients, now=now, force=force, on_delivered=on_delivered)
+    if lease_held:
+        return send()
     try:
-        with lease(store, MAIL_LOCK, ttl=timedelta(minutes=10), wait=60):
-            return _send_and_record(config, store, report, settings, kind=kind, key=key,
-                                    recipients=recipients, now=now, force=force,
-                                    on_delivered=on_delivered)
+        with mail_lease(store):
+            return send()
     except LockBusy as exc:
         return SendResult(failed=dict.fromkeys(recipients, str(exc))), [], []
+
+
+def mail_lease(store: Store, wait: float = 60) -> AbstractContextManager[str]:
+    """The store's mail lease: whoever holds it is the only process choosing and sending
+    mail (LockBusy after ``wait`` seconds)."""
+    return lease(store, MAIL_LOCK, ttl=timedelta(minutes=10), wait=wait)
 
 
 def _send_and_record(config: Config, store: Store, report: RenderedReport,

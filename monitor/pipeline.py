@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.claimsfile import load_claims
@@ -25,6 +25,7 @@ from storage import flags as flag_store
 from storage import runs as run_store
 from storage import sources as source_store
 from storage.db import Store
+from storage.lock import EVALUATE_LOCK, LockBusy, holder_id, lease
 from storage.models import FlagRow
 
 Progress = Callable[[int, int, "SourceOutcome"], None]
@@ -63,6 +64,7 @@ class FlagNews:
 class FetchReport:
     run_id: int
     sources: list[SourceOutcome] = field(default_factory=list)
+    busy: list[str] = field(default_factory=list)  # leased by another worker: not polled
 
     @property
     def all_failed(self) -> bool:
@@ -144,14 +146,34 @@ def fetch_sources(
     replay_dir: Path | None = None,
     record_dir: Path | None = None,
     progress: Progress | None = None,
+    holder: str | None = None,
+    run_id: int | None = None,
 ) -> FetchReport:
-    """Poll ``sources`` and store what they found, committing per source."""
+    """Poll ``sources`` and store what they found, committing per source.
+
+    Each source is leased first (``holder``, default this process); one another
+    worker is polling right now is left out and listed in ``busy``. Leases of sources
+    not stored (a stop, an error) are given back at the end. ``run_id``: a run the
+    caller started (default: start one here).
+    """
+    owner = holder or holder_id()
     with store.session() as session:
-        run_id = run_store.start_run(session, command, now=clock()).id
-    report = FetchReport(run_id=run_id)
-    asyncio.run(
-        _poll_and_store(config, store, sources, report, clock, replay_dir, record_dir, progress)
-    )
+        source_store.reclaim_dead_source_leases(session)
+        leased = set(source_store.lease_sources(
+            session, [s.id for s in sources], owner=owner, now=clock()))
+        known = set(source_store.states(session))
+        if run_id is None:
+            run_id = run_store.start_run(session, command, now=clock()).id
+    mine = [s for s in sources if s.id in leased or s.id not in known]
+    busy = [s.id for s in sources if s.id not in leased and s.id in known]
+    report = FetchReport(run_id=run_id, busy=busy)
+    try:
+        asyncio.run(
+            _poll_and_store(config, store, mine, report, clock, replay_dir, record_dir, progress)
+        )
+    finally:
+        with store.session() as session:
+            source_store.release_source_leases(session, owner)
     return report
 
 
@@ -216,8 +238,32 @@ def store_result(
     )
 
 
-def evaluate(store: Store, report: CheckReport, *, now: datetime, by: str) -> None:
-    """Run every rule on every active claim and reconcile the verdicts into flags."""
+def evaluate(
+    store: Store,
+    report: CheckReport,
+    *,
+    now: datetime,
+    by: str,
+    wait: float = 60.0,
+    holder: str | None = None,
+) -> bool:
+    """Run every rule on every active claim and reconcile the verdicts into flags.
+
+    One process judges at a time (the ``evaluate`` lease): two reconciling at once
+    would race to open the same flag. Waits ``wait`` seconds for it; returns False,
+    having done nothing, when another process still holds it then.
+    """
+    try:
+        with lease(store, EVALUATE_LOCK, ttl=timedelta(minutes=30), wait=wait, holder=holder):
+            _evaluate(store, report, now=now, by=by)
+    except LockBusy:
+        if wait > 0:
+            raise
+        return False
+    return True
+
+
+def _evaluate(store: Store, report: CheckReport, *, now: datetime, by: str) -> None:
     with store.session() as session:
         claims = claim_store.active_claims(session)
         evaluation = evaluate_all(

@@ -20,6 +20,7 @@ from storage.db import Store
 from storage.models import LeaseRow
 
 WORKER_LOCK = "worker"
+EVALUATE_LOCK = "evaluate"  # judging claims: one process at a time, the others skip
 
 
 class LockBusy(Exception):
@@ -91,6 +92,26 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def several_workers(store: Store) -> bool:
+    """Whether several claimwatch processes may work on this store at once.
+
+    PostgreSQL: yes, they split the sources with row leases (FOR UPDATE SKIP LOCKED).
+    SQLite: no, one process works at a time under the worker lease.
+    """
+    return store.engine.dialect.name == "postgresql"
+
+
+def dead_here(holder: str) -> bool:
+    """Whether ``holder`` ("host:pid") names a process of this host that no longer exists.
+
+    A holder on another host, or this very process, is never called dead.
+    """
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    return not pid_alive(int(pid))
+
+
 def reclaim_dead_lease(store: Store, name: str) -> str | None:
     """Free ``name`` when its holder is a process of this host that no longer exists.
 
@@ -99,12 +120,7 @@ def reclaim_dead_lease(store: Store, name: str) -> str | None:
     """
     row = current_holder(store, name)
     holder = row.holder if row else None
-    if holder is None:
-        return None
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return None
-    if pid_alive(int(pid)):
+    if holder is None or not dead_here(holder):
         return None
     release(store, name, holder)
     return holder

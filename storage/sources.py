@@ -1,4 +1,11 @@
-"""Sources and their polling state in the store."""
+"""Sources and their polling state in the store, and the leases that split polling.
+
+A process about to poll a source takes its lease (``lease_owner`` / ``lease_expires``
+on its state row) and the lease is cleared in the transaction that stores the
+result. On PostgreSQL the lease is taken with ``SELECT … FOR UPDATE SKIP LOCKED``, so
+several workers asking at once each get different sources; on SQLite the same
+statement runs without the row lock, the worker lease keeping one process at a time.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from rules.observed import SourceHealth
 from sources.backoff import next_due
 from sources.outcome import Category
 from sources.poll import SourceResult
+from storage.lock import dead_here
 from storage.models import SourceRow, SourceStateRow
+
+# Long enough for a slow batch (timeouts, retries, a busy host); a killed worker's
+# leases on this host are freed at once (reclaim_dead_source_leases), on another host
+# they run out after this.
+SOURCE_LEASE_TTL = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -65,9 +78,70 @@ def due_source_ids(session: Session, now: datetime) -> list[str]:
     return [sid for sid, due in session.execute(query) if due is None or due <= now]
 
 
+def lease_sources(
+    session: Session,
+    candidates: Sequence[str],
+    *,
+    owner: str,
+    now: datetime,
+    ttl: timedelta = SOURCE_LEASE_TTL,
+    limit: int | None = None,
+    due_only: bool = False,
+) -> list[str]:
+    """Take the lease of (at most ``limit`` of) ``candidates`` that nobody else holds.
+
+    Returns the ids taken, most overdue first. ``due_only`` re-checks the due time
+    under the row lock, so a source another worker stored a moment ago is left alone.
+    The caller's transaction commits the leases.
+    """
+    if not candidates or (limit is not None and limit <= 0):
+        return []
+    free = or_(SourceStateRow.lease_owner.is_(None), SourceStateRow.lease_expires < now,
+               SourceStateRow.lease_owner == owner)
+    query = (
+        select(SourceStateRow.source_id)
+        .where(SourceStateRow.source_id.in_(list(candidates)), free)
+        .order_by(SourceStateRow.next_due.asc().nulls_first(), SourceStateRow.source_id)
+        .with_for_update(skip_locked=True)
+    )
+    if due_only:
+        query = query.where(or_(SourceStateRow.next_due.is_(None), SourceStateRow.next_due <= now))
+    if limit is not None:
+        query = query.limit(limit)
+    taken = list(session.scalars(query))
+    if taken:
+        session.execute(
+            update(SourceStateRow)
+            .where(SourceStateRow.source_id.in_(taken))
+            .values(lease_owner=owner, lease_expires=now + ttl)
+        )
+    return taken
+
+
+def release_source_leases(session: Session, owner: str) -> int:
+    """Clear every source lease ``owner`` still holds (sources it did not store)."""
+    return session.execute(
+        update(SourceStateRow)
+        .where(SourceStateRow.lease_owner == owner)
+        .values(lease_owner=None, lease_expires=None)
+    ).rowcount
+
+
+def reclaim_dead_source_leases(session: Session) -> list[str]:
+    """Free the source leases of processes of this host that no longer exist."""
+    owners = session.scalars(
+        select(SourceStateRow.lease_owner).where(SourceStateRow.lease_owner.is_not(None))
+        .distinct()
+    )
+    dead = [owner for owner in owners if owner and dead_here(owner)]
+    for owner in dead:
+        release_source_leases(session, owner)
+    return dead
+
+
 def record_result(session: Session, result: SourceResult, *, now: datetime,
                   interval: timedelta) -> SourceStateRow:
-    """Update a source's state after a poll: validators, failures, back-off."""
+    """Update a source's state after a poll: validators, failures, back-off; free its lease."""
     state = session.get(SourceStateRow, result.source_id)
     if state is None:
         state = SourceStateRow(source_id=result.source_id, consecutive_failures=0,
@@ -87,6 +161,7 @@ def record_result(session: Session, result: SourceResult, *, now: datetime,
         if result.category is Category.OK:
             state.complete = result.complete
     state.next_due = next_due(now, interval, state.consecutive_failures, result.retry_after)
+    state.lease_owner, state.lease_expires = None, None
     return state
 
 

@@ -21,7 +21,7 @@ from monitor.digest import digest_due
 from monitor.logs import setup_logging
 from reports.model import iso_week_bounds, week_of
 from storage.db import open_store
-from storage.models import DeliveryRow, FlagRow, LeaseRow, RunRow
+from storage.models import DeliveryRow, FlagRow, LeaseRow, RunRow, RunSourceRow
 from tests.support.daemon import (
     claimwatch,
     cli_env,
@@ -45,6 +45,13 @@ def _rows(config_path: Path, model, *where):
 
 def _runs(config_path: Path) -> list[RunRow]:
     return _rows(config_path, RunRow, RunRow.command == "run")
+
+
+def _heartbeats(config_path: Path) -> list[LeaseRow]:
+    """The daemon's heartbeat rows: ``daemon`` on SQLite, one ``daemon:<holder>`` per
+    worker on PostgreSQL."""
+    return _rows(config_path, LeaseRow,
+                 (LeaseRow.name == "daemon") | LeaseRow.name.like("daemon:%"))
 
 
 def test_run_polls_judges_alerts_and_fires_the_digest_trigger(tmp_path: Path) -> None:
@@ -203,7 +210,7 @@ def test_sigterm_while_idle_is_a_clean_exit_0(tmp_path: Path) -> None:
     daemon.process.send_signal(signal.SIGTERM)
     assert daemon.finish() == 0
     assert daemon.named("stopped")[-1]["message"] == "stopped cleanly"
-    lease = _rows(config_path, LeaseRow, LeaseRow.name == "daemon")[0]
+    [lease] = _heartbeats(config_path)
     assert lease.info["exit"] == 0 and lease.expires_at <= datetime.now(UTC)
 
 
@@ -227,17 +234,26 @@ def test_sigterm_mid_run_abandons_the_rest_and_exits_3(tmp_path: Path) -> None:
     assert [r.status for r in _runs(config_path)] == ["stopped", "done"]
 
 
-def test_two_daemons_on_one_store_one_runs_the_other_exits_3(tmp_path: Path) -> None:
+def test_two_daemons_on_one_store(tmp_path: Path, backend: str) -> None:
+    """SQLite: one runs, the other exits 3. PostgreSQL: both run and split the polling,
+    each source polled once (the many-worker test is tests/monitor/test_workers.py)."""
     config_path, snap = make_site(tmp_path)
     open_store(load_config(config_path).store_url).close()  # create it before the race
     args = ("run", "--replay", str(snap), "--log-json", "--once-for", "4")
     one = start(config_path, *args, log=tmp_path / "one.log")
     two = start(config_path, *args, log=tmp_path / "two.log")
     codes = sorted([one.finish(), two.finish()])
-    assert codes == [0, 3], one.text() + two.text()
-    loser = one if one.named("busy") else two
-    assert "another claimwatch run" in loser.named("busy")[0]["message"]
-    assert len(_runs(config_path)) == 1
+    if backend == "sqlite":
+        assert codes == [0, 3], one.text() + two.text()
+        loser = one if one.named("busy") else two
+        assert "another claimwatch run" in loser.named("busy")[0]["message"]
+        assert len(_runs(config_path)) == 1
+        return
+    assert codes == [0, 0], one.text() + two.text()
+    polled = sorted(r.source_id for r in _rows(config_path, RunSourceRow))
+    assert polled == ["blog-qwen", "hf-qwen"]  # each polled by one daemon only
+    assert sum(r["sources"] for p in (one, two) for r in p.named("run")) == 2
+    assert len(_heartbeats(config_path)) == 2
 
 
 def test_two_checks_at_once_one_works_the_other_waits_or_exits_3(tmp_path: Path) -> None:
@@ -265,8 +281,8 @@ def test_a_killed_daemon_is_replaced_at_once(tmp_path: Path) -> None:
                    log=tmp_path / "run.log")
     wait_for(lambda: daemon.named("run"), what="a first run")
     daemon.kill()
-    lease = _rows(config_path, LeaseRow, LeaseRow.name == "daemon")[0]
+    [lease] = _heartbeats(config_path)
     assert lease.expires_at > datetime.now(UTC)  # still held by the dead process
     again = claimwatch(config_path, "run", "--replay", str(snap), "--once-for", "1")
     assert again.returncode == 0, again.stderr
-    assert "freed lease(s) of a dead process: ['daemon']" in again.stderr
+    assert f"freed lease(s) of a dead process: ['{lease.name}']" in again.stderr
