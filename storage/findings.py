@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rules.observed import Observation
@@ -69,7 +69,7 @@ def upsert_findings(session: Session, source_id: str, findings: Sequence[Finding
             row.changed_at, row.change_note = now, ", ".join(changes)
             report.changed.append(key)
     if fresh_rows:
-        session.execute(insert(FindingRow), fresh_rows)
+        session.execute(FindingRow.__table__.insert(), fresh_rows)
     for start in range(0, len(touched), _CHUNK):
         session.execute(update(FindingRow).where(
             FindingRow.id.in_(touched[start:start + _CHUNK])).values(last_seen=now))
