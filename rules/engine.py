@@ -86,6 +86,19 @@ class Entry:
         return Evidence(self.source_id, finding.key, finding.title, finding.url, self.time)
 
 
+def _latest_listing(entries: Iterable[Entry]) -> dict[str, datetime]:
+    """Each source's newest last-seen time: when it last listed its repos."""
+    latest: dict[str, datetime] = {}
+    for entry in entries:
+        seen = entry.observation.last_seen
+        if entry.kind != "model" or seen is None:
+            continue
+        current = latest.get(entry.source_id)
+        if current is None or seen > current:
+            latest[entry.source_id] = seen
+    return latest
+
+
 def _negative_stamp(entry: Entry) -> float:
     return -entry.stamp
 
@@ -265,10 +278,13 @@ class World:
         )
 
     def _file(self, entries: list[Entry]) -> None:
+        latest = _latest_listing(entries)
         for entry in entries:
             self.by_source.setdefault(entry.source_id, []).append(entry)
             if entry.kind == "model":
-                self._file_repo(entry)
+                seen = entry.observation.last_seen
+                if seen is None or seen >= latest.get(entry.source_id, seen):
+                    self._file_repo(entry)  # only what the newest listing still holds
                 if entry.name is not None:
                     self._generation(entry.name).add_model(entry)
         timed = sorted((e for e in entries if e.time is not None), key=_stamp)

@@ -18,6 +18,9 @@ class Observation:
     region: str
     finding: Finding
     first_seen: datetime
+    # when the source last reported it; a finding older than its source's newest
+    # last_seen was missing from the latest listing (None: unknown, treated as listed)
+    last_seen: datetime | None = None
 
     @property
     def time(self) -> datetime | None:

@@ -98,6 +98,7 @@ def observations(session: Session) -> list[Observation]:
     ).where(SourceRow.active.is_(True))
     return [
         Observation(source_id=row.source_id, source_kind=kind, lab=lab, region=region,
-                    finding=row_to_finding(row), first_seen=row.first_seen)
+                    finding=row_to_finding(row), first_seen=row.first_seen,
+                    last_seen=row.last_seen)
         for row, kind, lab, region in session.execute(query)
     ]

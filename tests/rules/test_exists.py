@@ -63,3 +63,18 @@ def test_cause_is_stable_as_the_listing_grows():
     first = run(exists, the_claim, QWEN3[:2], NOW, OK)
     second = run(exists, the_claim, QWEN3, NOW, OK)
     assert first[0].cause == second[0].cause
+
+
+def test_a_repo_missing_from_the_newest_listing_no_longer_exists():
+    from dataclasses import replace
+
+    from tests.rules.factory import at
+
+    listed, gone = at("2026-05-31T12:00"), at("2026-05-01T12:00")
+    observations = [replace(o, last_seen=listed) for o in QWEN3]
+    deleted = replace(repo("Qwen/Qwen3-72B", "2025-04-29", "apache-2.0", source="hf-qwen"),
+                      last_seen=gone)
+    [verdict] = run(exists, claim(exists=("Qwen/Qwen3-72B",)), observations + [deleted], NOW, OK)
+    assert verdict.status is Status.CONTRADICTED
+    still = replace(deleted, last_seen=listed)
+    assert run(exists, claim(exists=("Qwen/Qwen3-72B",)), observations + [still], NOW, OK) == []
