@@ -9,6 +9,7 @@ Usage::
         ...
         assert server.count("/flaky") == 2
         assert server.received("/feed.xml")[0]["if-none-match"] == '"v1"'
+        server.times("/feed.xml")  # time.monotonic() of each request, in order
 
 A route given several replies answers successive requests with them in turn and
 repeats the last one. A path with no route answers 404. The server runs in a daemon
@@ -58,6 +59,7 @@ class _Route:
     replies: list[Reply]
     received: list[dict[str, str]] = field(default_factory=list)
     peers: list[tuple[str, int]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -116,6 +118,12 @@ class LoopbackServer:
             route = self._routes.get(path)
             return list(route.peers) if route else []
 
+    def times(self, path: str) -> list[float]:
+        """When each request to ``path`` arrived (``time.monotonic()``), in order."""
+        with self._lock:
+            route = self._routes.get(path)
+            return list(route.times) if route else []
+
     def _next_reply(self, target: str, headers: dict[str, str],
                     peer: tuple[str, int]) -> Reply | None:
         """The reply for a request target: an exact route, else the path without query."""
@@ -125,6 +133,7 @@ class LoopbackServer:
                 return None
             route.received.append(headers)
             route.peers.append(peer)
+            route.times.append(time.monotonic())
             index = min(len(route.received), len(route.replies)) - 1
             return route.replies[index]
 
