@@ -25,7 +25,7 @@ from monitor.context import AppContext
 EPILOG = """\b
 Exit codes:
   0  done (check: nothing new)
-  1  check raised new flags
+  1  check raised new flags; db current: the store needs `claimwatch db upgrade`
   2  bad usage, or a config / claims file with mistakes
   3  every source failed, the store is unusable, or another worker holds it
 """

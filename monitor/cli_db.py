@@ -1,4 +1,4 @@
-"""``claimwatch db``: the store's schema version, upgrades, export and import."""
+"""``claimwatch db``: the store's schema version, upgrades, export, import and pruning."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor import exitcodes
-from monitor.context import AppContext, fail, is_terminal
+from monitor.context import AppContext, fail, is_terminal, utcnow
 from storage import transfer
 from storage.db import (
     StoreError,
@@ -24,6 +24,7 @@ from storage.db import (
     redact,
     upgrade,
 )
+from storage.retention import Retention, prune
 
 BACKUP_HINT = (
     "claimwatch makes no backup: copy the SQLite file, or pg_dump the database, "
@@ -33,7 +34,7 @@ BACKUP_HINT = (
 
 @click.group("db")
 def db() -> None:
-    """The store itself: schema version, upgrade, export and import."""
+    """The store itself: schema version, upgrade, export, import and prune."""
 
 
 def _missing_sqlite_file(url: str) -> bool:
@@ -170,3 +171,27 @@ def import_command(app: AppContext, file: IO[str]) -> None:
     except transfer.TransferError as exc:
         raise fail(f"{exc}; nothing was imported", exitcodes.USAGE) from None
     click.echo(f"imported {_summary(counts)} into {redact(store.url)}")
+
+
+@db.command("prune")
+@click.option("--dry-run", is_flag=True, help="Count what would go; delete nothing.")
+@click.pass_obj
+def prune_command(app: AppContext, dry_run: bool) -> None:
+    """Forget runs and findings older than [store] keep_runs / keep_findings.
+
+    A finding goes only once its source has answered in full without it, and never
+    while a flag cites it; claims, flags, their history and deliveries are never
+    deleted. The daemon does the same every hour. Exit 2 when neither is set.
+    """
+    config = app.config
+    retention = Retention(config.keep_runs, config.keep_findings)
+    if not retention.active:
+        raise fail("nothing to prune by: set [store] keep_runs and/or keep_findings "
+                   'in the config (e.g. keep_runs = "180d")', exitcodes.USAGE)
+    with app.store.session() as session:
+        report = prune(session, retention, now=utcnow(), dry_run=dry_run)
+        if dry_run:
+            session.rollback()
+    verb = "would forget" if dry_run else "forgot"
+    click.echo(f"{verb} {report.runs} run(s) with {report.run_sources} source outcome(s) "
+               f"and {report.findings} finding(s)")

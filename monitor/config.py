@@ -41,6 +41,8 @@ class _Section(BaseModel):
 
 class StoreSection(_Section):
     url: str | None = None
+    keep_runs: Duration | None = None  # None: keep for ever (see storage.retention)
+    keep_findings: Duration | None = None
 
 
 class ScheduleSection(_Section):
@@ -150,6 +152,8 @@ class Config:
     archive_dir: Path
     dashboard_dir: Path
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
+    keep_runs: timedelta | None = None
+    keep_findings: timedelta | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -243,7 +247,13 @@ def load_config(path: Path) -> Config:
         archive_dir=(base / top.reports.archive_dir).resolve(),
         dashboard_dir=(base / top.reports.dashboard_dir).resolve(),
         sources=tuple(sources),
+        keep_runs=_duration_or_none(top.store.keep_runs),
+        keep_findings=_duration_or_none(top.store.keep_findings),
     )
+
+
+def _duration_or_none(text: str | None) -> timedelta | None:
+    return parse_duration(text) if text else None
 
 
 def _sources_ok(raw: dict[str, Any]) -> bool:

@@ -15,6 +15,8 @@ PostgreSQL several daemons may share the store (see "Several workers" below).
 - ``catch-up`` at start and hourly: send the digest if one is due and not delivered,
   whatever happened meanwhile (machine asleep on Monday, daemon down, a misfire).
   ``digest_due`` and the delivery rows make both digest paths send a week only once.
+- ``prune`` a minute after start and hourly, when ``[store] keep_runs`` or
+  ``keep_findings`` is set: forget old runs and findings (``storage.retention``).
 
 Several workers (PostgreSQL only). Each daemon leases the due sources it polls
 (``storage.sources.lease_sources``: FOR UPDATE SKIP LOCKED, at most ``per_tick``), so N
@@ -81,9 +83,11 @@ from storage.lock import (
     try_acquire,
 )
 from storage.models import LeaseRow, RunRow
+from storage.retention import Retention, prune
 
 DAEMON_LEASE = "daemon"
 DIGEST_LOCK = "digest"
+PRUNE_LOCK = "prune"
 SYNC_WAIT = 30.0  # seconds a worker's config sync waits for the worker lease
 FORGET_STOPPED_WORKERS = timedelta(days=1)
 CLEAN, ABANDONED = exitcodes.OK, exitcodes.FAILURE
@@ -102,6 +106,7 @@ class RunOptions:
     heartbeat_every: float = 15.0
     stop_grace: float = 30.0  # how long a stop waits for the job in flight
     catch_up_every: timedelta = timedelta(hours=1)
+    prune_every: timedelta = timedelta(hours=1)
     digest_trigger: BaseTrigger | None = None  # tests: fire the digest job sooner
     by: str = "claimwatch"
 
@@ -287,6 +292,11 @@ class Daemon:
                                 timezone=UTC),
                 args=("catch-up", self._digest), id="catch-up", name="digest catch-up",
                 next_run_time=now + timedelta(seconds=0.5), misfire_grace_time=None)
+            add(self._job,
+                IntervalTrigger(seconds=self.options.prune_every.total_seconds(), timezone=UTC),
+                args=("prune", self._prune), id="prune", name="forget old runs and findings",
+                next_run_time=now + min(timedelta(minutes=1), self.options.prune_every),
+                misfire_grace_time=None)
 
     # --- jobs ------------------------------------------------------------------
 
@@ -324,6 +334,9 @@ class Daemon:
             return lease(self.store, WORKER_LOCK, wait=SYNC_WAIT, holder=self.holder)
         if name in ("digest", "catch-up"):
             return lease(self.store, DIGEST_LOCK, ttl=timedelta(minutes=30), wait=0,
+                         holder=self.holder)
+        if name == "prune":
+            return lease(self.store, PRUNE_LOCK, ttl=timedelta(minutes=30), wait=0,
                          holder=self.holder)
         return nullcontext()
 
@@ -448,6 +461,18 @@ class Daemon:
         log_event(self.log, "digest", f"digest {week}: {_mailed(outcome)}", level=level,
                   week=week, delivered=len(outcome.delivered), failed=len(outcome.failed),
                   skipped=len(outcome.skipped))
+
+    def _prune(self, config: Config) -> None:
+        retention = Retention(config.keep_runs, config.keep_findings)
+        if not retention.active:
+            return
+        with self.store.session() as session:
+            report = prune(session, retention, now=self.clock())
+        if report.total:
+            log_event(self.log, "prune", f"forgot {report.runs} run(s) with "
+                      f"{report.run_sources} source outcome(s), {report.findings} finding(s)",
+                      runs=report.runs, run_sources=report.run_sources,
+                      findings=report.findings)
 
     # --- heartbeat -------------------------------------------------------------
 
