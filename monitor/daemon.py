@@ -1,6 +1,6 @@
 """The daemon behind ``claimwatch run``: keep the schedule, survive gaps and signals.
 
-Design. One APScheduler ``BackgroundScheduler`` with a single worker thread runs three
+Design. One APScheduler ``BackgroundScheduler`` with a single worker thread runs its
 jobs, one at a time. On SQLite each holds the store's worker lease (so a cron ``check``
 and the daemon never work at once; a job finding the store busy skips that turn). On
 PostgreSQL several daemons may share the store (see "Several workers" below).
