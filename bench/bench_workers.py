@@ -21,6 +21,14 @@ new that week. After the last cycle: rows per table and bytes (PostgreSQL:
 retention and with ``keep_runs = "90d"``, ``keep_findings = "180d"`` applied after
 each cycle (the daemon applies it hourly). A daemon polling every 6 h makes 28 runs a
 week, not one: run history grows 28 times faster than here, findings do not.
+
+Measured 2026-11 (2-core VM, PostgreSQL 127.0.0.1, other suites running at times):
+cycle, 1 worker 11.9 s (84 sources/s), 3 workers 6.4 s (156 sources/s, 360/320/320
+sources, 8 of 16 judgements skipped), every source polled once. Growth after 52
+weeks, no retention: 156,000 findings and 52,000 run outcomes; PostgreSQL 82 MB on
+disk, 66 MB after VACUUM FULL; SQLite 78 MB. With retention: 95,000 findings and
+13,000 outcomes; PostgreSQL 82 MB on disk (freed space is reused, not returned),
+37 MB after VACUUM FULL; SQLite 46 MB. About 4 minutes per PostgreSQL growth run.
 """
 
 from __future__ import annotations
