@@ -56,6 +56,8 @@ bench: setup
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_rules.py
 	$(BIN)/python bench/bench_fetch.py
+	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then $(BIN)/python bench/bench_workers.py; \
+	else echo "== bench_workers needs PostgreSQL on 127.0.0.1: skipped"; fi
 
 clean:
 	rm -rf $(VENV) $(DEMO) *.egg-info .pytest_cache .ruff_cache
