@@ -36,7 +36,7 @@ from monitor.pipeline import store_result  # noqa: E402
 from sources import poll  # noqa: E402
 from sources.http import Fetcher, FetchSettings  # noqa: E402
 from sources.outcome import Category  # noqa: E402
-from sources.poll import SourceJob, SourceResult, poll_many  # noqa: E402
+from sources.poll import SourceJob, SourceResult, parse_pool, poll_many  # noqa: E402
 from storage import runs as run_store  # noqa: E402
 from storage import sources as source_store  # noqa: E402
 from storage.db import Store, open_store  # noqa: E402
@@ -149,13 +149,19 @@ async def run_cycle(fetcher: Fetcher, jobs: list[SourceJob], opened: Store, run_
                     ) -> Cycle:
     """Poll every job and commit each source's findings as it arrives, as a check does."""
     started = time.perf_counter()
+    with parse_pool(len(jobs)) as parsers:  # as fetch_sources does
+        results, findings = await _drain(poll_many(fetcher, jobs, parsers), opened, run_id)
+    return Cycle(time.perf_counter() - started, results, findings)
+
+
+async def _drain(polls, opened: Store, run_id: int) -> tuple[list[SourceResult], int]:
     results, findings = [], 0
-    async for result in poll_many(fetcher, jobs):
+    async for result in polls:
         store_result(opened, run_id, result, INTERVAL, datetime.now(UTC))
         findings += len(result.findings)
         result.findings = []
         results.append(result)
-    return Cycle(time.perf_counter() - started, results, findings)
+    return results, findings
 
 
 async def cold_then_warm(urls: list[str], settings: FetchSettings) -> tuple[Cycle, Cycle]:
@@ -182,8 +188,12 @@ def main() -> None:
     parser.add_argument("--parse-in-thread", action="store_true",
                         help="parse in a worker thread instead of on the event loop")
     parser.add_argument("--gzip", action="store_true", help="serve the feeds gzip-compressed")
+    parser.add_argument("--no-parser-process", action="store_true",
+                        help="parse on the event loop instead of in a forked worker")
     args = parser.parse_args()
     poll.PARSE_IN_THREAD = args.parse_in_thread
+    if args.no_parser_process:
+        poll.PARSE_POOL_MIN_SOURCES = sys.maxsize
 
     ours, theirs = multiprocessing.Pipe()
     server = multiprocessing.Process(target=serve, args=(theirs, args.gzip), daemon=True)
@@ -195,7 +205,8 @@ def main() -> None:
     finally:
         ours.send("done")
         server.join(5)
-    where = "worker thread" if args.parse_in_thread else "event loop"
+    where = ("worker thread" if args.parse_in_thread
+             else "event loop" if args.no_parser_process else "a forked parser process")
     print(f"{FEEDS} feeds on {HOSTS} hosts, {LATENCY * 1000:.0f} ms latency, concurrency "
           f"{args.concurrency}, per host {args.per_host}, parse in {where}"
           f"{', gzip' if args.gzip else ''}")

@@ -17,7 +17,7 @@ from monitor.config import Config, SourceConfig
 from monitor.faults import crash_point
 from rules.engine import evaluate_all
 from sources.http import Fetcher, FetchSettings
-from sources.poll import SourceJob, SourceResult, poll_many
+from sources.poll import SourceJob, SourceResult, parse_pool, poll_many
 from sources.registry import KINDS
 from storage import claims as claim_store
 from storage import findings as finding_store
@@ -205,14 +205,15 @@ async def _poll_and_store(
     async with Fetcher(
         fetch_settings(config), replay_dir=replay_dir, record_dir=record_dir
     ) as fetcher:
-        async for result in poll_many(fetcher, jobs):
-            outcome = store_result(
-                store, report.run_id, result, intervals[result.source_id], clock()
-            )
-            report.sources.append(outcome)
-            crash_point("mid-fetch")
-            if progress:
-                progress(len(report.sources), len(jobs), outcome)
+        with parse_pool(len(jobs)) as parsers:
+            async for result in poll_many(fetcher, jobs, parsers):
+                outcome = store_result(
+                    store, report.run_id, result, intervals[result.source_id], clock()
+                )
+                report.sources.append(outcome)
+                crash_point("mid-fetch")
+                if progress:
+                    progress(len(report.sources), len(jobs), outcome)
 
 
 def store_result(

@@ -9,13 +9,24 @@ that fails (with ParseError or any other exception) gives ``Category.PARSE``, an
 whole source is bounded by ``settings.total_timeout``. :func:`poll_many` runs many
 sources at once and yields each result as it finishes, so the caller can commit per
 source.
+
+Parsing is CPU work on the event loop's thread. Given a ``parse_pool`` (see
+:func:`parse_pool`), parsers run in a worker process instead: the loop keeps fetching
+and storing on one core while the other parses, and a parser that crashes the
+interpreter (a C-level bug in an XML library fed a hostile body) takes down only the
+worker, which is a ``parse`` outcome for that source.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import sys
+import threading
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -65,7 +76,8 @@ class _PageFailed(Exception):
         self.category = category
 
 
-async def poll_source(fetcher: Fetcher, job: SourceJob) -> SourceResult:
+async def poll_source(fetcher: Fetcher, job: SourceJob,
+                      parse_pool: Executor | None = None) -> SourceResult:
     """Fetch and parse one source; every end is a SourceResult."""
     started = time.monotonic()
     result = SourceResult(job.source_id, Category.OK, etag=job.etag,
@@ -73,7 +85,7 @@ async def poll_source(fetcher: Fetcher, job: SourceJob) -> SourceResult:
     limit = fetcher.settings.total_timeout
     try:
         async with asyncio.timeout(limit):
-            await _poll_pages(fetcher, job, result)
+            await _poll_pages(fetcher, job, result, parse_pool)
     except TimeoutError:
         result.category = Category.TIMEOUT
         result.message = f"source {job.source_id} took longer than {limit:g} s in total"
@@ -83,7 +95,8 @@ async def poll_source(fetcher: Fetcher, job: SourceJob) -> SourceResult:
     return result
 
 
-async def _poll_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult) -> None:
+async def _poll_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult,
+                      parse_pool: Executor | None) -> None:
     first = await _fetch(fetcher, job.kind.first_url(job.params), result,
                          etag=job.etag, last_modified=job.last_modified)
     if first.category is not Category.OK:
@@ -91,7 +104,7 @@ async def _poll_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult) ->
         return
     assert first.response is not None
     try:
-        parsed = await _parse(job, first.response)
+        parsed = await _parse(job, first.response, parse_pool)
     except _PageFailed as failed:
         result.category, result.message = failed.category, str(failed)
         return
@@ -99,10 +112,12 @@ async def _poll_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult) ->
     result.etag = first.response.headers.get("etag")
     result.last_modified = first.response.headers.get("last-modified")
     _take(result, parsed)
-    await _follow_pages(fetcher, job, result, parsed.next_url, seen={first.response.url})
+    await _follow_pages(fetcher, job, result, parse_pool, parsed.next_url,
+                        seen={first.response.url})
 
 
 async def _follow_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult,
+                        parse_pool: Executor | None,
                         next_url: str | None, seen: set[str]) -> None:
     """Later pages: unconditional; a failure keeps earlier findings but marks the
     listing incomplete and forgets the validators, so the next poll fetches it all."""
@@ -122,7 +137,7 @@ async def _follow_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult,
             if outcome.category is not Category.OK:
                 raise _PageFailed(outcome.category, outcome.message)
             assert outcome.response is not None
-            parsed = await _parse(job, outcome.response)
+            parsed = await _parse(job, outcome.response, parse_pool)
         except _PageFailed as failed:
             result.warnings.append(f"page {page} not read ({failed.category}): {failed}")
             result.complete = False
@@ -140,14 +155,20 @@ async def _fetch(fetcher: Fetcher, url: str, result: SourceResult, **validators:
     return outcome
 
 
-async def _parse(job: SourceJob, response: HttpResponse) -> Parsed:
+async def _parse(job: SourceJob, response: HttpResponse, parse_pool: Executor | None
+                 ) -> Parsed:
     """The kind's parse, with every exception it raises turned into a PARSE failure."""
     try:
+        if parse_pool is not None:
+            return await _parse_in_process(parse_pool, job, response)
         if PARSE_IN_THREAD:
             return await asyncio.to_thread(job.kind.parse, response, job.params)
         return job.kind.parse(response, job.params)
     except ParseError as error:
         raise _PageFailed(Category.PARSE, f"{response.url}: {error}") from error
+    except BrokenExecutor as error:
+        message = f"{response.url}: the parser process died ({type(error).__name__})"
+        raise _PageFailed(Category.PARSE, message) from error
     except Exception as error:  # a parser bug must never crash a run
         kind = getattr(job.kind, "KIND", job.kind.__name__)
         message = f"{response.url}: {kind} parser failed with {type(error).__name__}: {error}"
@@ -172,9 +193,10 @@ def _end_with(result: SourceResult, outcome: FetchOutcome) -> None:
                                                             result.last_modified)
 
 
-async def poll_many(fetcher: Fetcher, jobs: Iterable[SourceJob]) -> AsyncIterator[SourceResult]:
+async def poll_many(fetcher: Fetcher, jobs: Iterable[SourceJob],
+                    parse_pool: Executor | None = None) -> AsyncIterator[SourceResult]:
     """Poll all ``jobs`` at once; yield each result as soon as its source is done."""
-    tasks = [asyncio.create_task(_poll_guarded(fetcher, job)) for job in jobs]
+    tasks = [asyncio.create_task(_poll_guarded(fetcher, job, parse_pool)) for job in jobs]
     try:
         for finished in asyncio.as_completed(tasks):
             yield await finished
@@ -183,10 +205,82 @@ async def poll_many(fetcher: Fetcher, jobs: Iterable[SourceJob]) -> AsyncIterato
             task.cancel()
 
 
-async def _poll_guarded(fetcher: Fetcher, job: SourceJob) -> SourceResult:
+async def _poll_guarded(fetcher: Fetcher, job: SourceJob,
+                        parse_pool: Executor | None) -> SourceResult:
     try:
-        return await poll_source(fetcher, job)
+        return await poll_source(fetcher, job, parse_pool)
     except Exception as error:  # our own bug; still only this source's problem
         return SourceResult(job.source_id, Category.NETWORK,
                             f"polling failed unexpectedly: {type(error).__name__}: {error}",
                             etag=job.etag, last_modified=job.last_modified)
+
+
+# Below this many sources a worker process costs more than it saves.
+PARSE_POOL_MIN_SOURCES = 8
+
+
+async def _parse_in_process(pool: Executor, job: SourceJob, response: HttpResponse
+                            ) -> Parsed:
+    """Parse in the worker; if it dies, try this body alone in a new process, so only
+    the body that kills a parser fails twice and the others queued with it do not."""
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(pool, job.kind.parse, response, job.params)
+    except BrokenExecutor:
+        if isinstance(pool, _ParserProcess):
+            pool.replace_broken()
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as alone:
+            return await loop.run_in_executor(alone, job.kind.parse, response, job.params)
+
+
+class _ParserProcess(Executor):
+    """One forked parser process, started at the first parse (a warm cycle of 304s
+    never starts it). Forking is only safe while this process runs one thread, so when
+    another thread exists by then, parses run in the caller instead."""
+
+    def __init__(self, allow_threads: bool = False) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._inline = False
+        self._allow_threads = allow_threads
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
+        if self._pool is None and not self._inline:
+            if self._allow_threads or threading.active_count() == 1:
+                self._pool = ProcessPoolExecutor(
+                    1, mp_context=multiprocessing.get_context("fork"))
+            else:
+                self._inline = True
+        if self._pool is not None:
+            return self._pool.submit(fn, *args, **kwargs)
+        done: Future = Future()
+        try:
+            done.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed back to the awaiting caller
+            done.set_exception(error)
+        return done
+
+    def replace_broken(self) -> None:
+        """A dead worker breaks its pool for good: start a new one for what follows."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+@contextmanager
+def parse_pool(sources: int, *, allow_threads: bool = False) -> Iterator[Executor | None]:
+    """A parser process for a poll of many sources (Linux), or None to parse in-loop.
+
+    ``allow_threads`` forks even when other threads run (tests with a threaded server).
+    """
+    if sources < PARSE_POOL_MIN_SOURCES or sys.platform != "linux":
+        yield None
+        return
+    pool = _ParserProcess(allow_threads)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

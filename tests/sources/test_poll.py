@@ -15,8 +15,9 @@ from sources.poll import SourceJob, poll_many, poll_source
 from sources.response import HttpResponse, Parsed, ParseError
 from tests.support.httpserver import LoopbackServer, Reply
 
-FAST = FetchSettings(connect_timeout=0.5, read_timeout=0.5, total_timeout=2.0, retries=1,
-                     backoff_base=0.01)
+FAST = FetchSettings(
+    connect_timeout=0.5, read_timeout=0.5, total_timeout=2.0, retries=1, backoff_base=0.01
+)
 
 
 class Params(pydantic.BaseModel):
@@ -37,8 +38,9 @@ def parse_paged(response: HttpResponse, params: Params) -> Parsed:
             raise ParseError("line 'bad' is not an item")
         elif line:
             findings.append(Finding(key=line, title=line, kind="post"))
-    return Parsed(findings, warnings=[f"read {response.url}"], dropped=1, next_url=next_url,
-                  complete=complete)
+    return Parsed(
+        findings, warnings=[f"read {response.url}"], dropped=1, next_url=next_url, complete=complete
+    )
 
 
 PAGED = types.ModuleType("fake_paged")
@@ -70,8 +72,14 @@ def pages(server, count, *, last=b""):
     """Routes /p1 .. /p<count>, each pointing at the next; returns the first URL."""
     for n in range(1, count + 1):
         link = f"next {server.url(f'/p{n + 1}')}\n".encode() if n < count else last
-        server.route(f"/p{n}", Reply(body=f"item-{n}\n".encode() + link, etag=f'"e{n}"',
-                                     last_modified=f"Mon, 0{n} May 2026 09:00:00 GMT"))
+        server.route(
+            f"/p{n}",
+            Reply(
+                body=f"item-{n}\n".encode() + link,
+                etag=f'"e{n}"',
+                last_modified=f"Mon, 0{n} May 2026 09:00:00 GMT",
+            ),
+        )
     return server.url("/p1")
 
 
@@ -161,12 +169,14 @@ def test_304_takes_fresher_validators_from_the_answer(server):
 def test_whole_source_is_bounded_by_total_timeout(server):
     # Every page is quick; together they pass the source's budget.
     for n in range(1, 6):
-        server.route(f"/p{n}", Reply(body=f"item-{n}\nnext {server.url(f'/p{n + 1}')}\n".encode(),
-                                     delay=0.3))
+        server.route(
+            f"/p{n}", Reply(body=f"item-{n}\nnext {server.url(f'/p{n + 1}')}\n".encode(), delay=0.3)
+        )
     settings = FetchSettings(**{**FAST.__dict__, "total_timeout": 1.0})
     started = time.monotonic()
-    result = poll_one(SourceJob("s", PAGED, Params(url=server.url("/p1"), max_pages=5),
-                                etag='"old"'), settings)
+    result = poll_one(
+        SourceJob("s", PAGED, Params(url=server.url("/p1"), max_pages=5), etag='"old"'), settings
+    )
     assert time.monotonic() - started < 1.5
     assert result.category is Category.TIMEOUT
     assert "took longer than 1 s" in result.message
@@ -186,8 +196,10 @@ def test_fetch_failure_carries_category_message_and_retry_after(server):
 def test_poll_many_yields_results_as_they_finish(server):
     server.route("/slow", Reply(body=b"s\n", delay=0.4))
     server.route("/fast", Reply(body=b"f\n"))
-    jobs = [SourceJob("slow", PAGED, Params(url=server.url("/slow"))),
-            SourceJob("fast", PAGED, Params(url=server.url("/fast")))]
+    jobs = [
+        SourceJob("slow", PAGED, Params(url=server.url("/slow"))),
+        SourceJob("fast", PAGED, Params(url=server.url("/fast"))),
+    ]
 
     async def order(fetcher):
         return [result.source_id async for result in poll_many(fetcher, jobs)]
@@ -199,8 +211,10 @@ def test_poll_many_with_a_kind_whose_first_url_crashes(server):
     broken = types.ModuleType("fake_broken")
     broken.KIND = "broken"
     broken.first_url = lambda params: 1 / 0
-    jobs = [SourceJob("broken", broken, Params(url="unused")),
-            SourceJob("fine", PAGED, Params(url=server.route("/p", Reply(body=b"a\n"))))]
+    jobs = [
+        SourceJob("broken", broken, Params(url="unused")),
+        SourceJob("fine", PAGED, Params(url=server.route("/p", Reply(body=b"a\n")))),
+    ]
 
     async def collect(fetcher):
         return {r.source_id: r async for r in poll_many(fetcher, jobs)}
@@ -231,3 +245,79 @@ def test_parse_runs_either_in_a_thread_or_on_the_loop(server, monkeypatch, in_th
     url = server.route("/p", Reply(body=b"a\nb\n"))
     result = poll_one(SourceJob("s", PAGED, Params(url=url)))
     assert [f.key for f in result.findings] == ["a", "b"]
+
+
+# --- parsing in a forked parser process ------------------------------------------
+
+
+def parse_or_die(response: HttpResponse, params: Params) -> Parsed:
+    """Toy kind whose parser kills its own process on the body ``die``, as a C-level
+    crash in an XML library would."""
+    import os
+
+    if response.body.strip() == b"die":
+        os._exit(70)
+    return parse_paged(response, params)
+
+
+DEADLY = types.ModuleType("fake_deadly")
+DEADLY.KIND = "deadly"
+DEADLY.Params = Params
+DEADLY.first_url = lambda params: params.url
+DEADLY.parse = parse_or_die
+
+
+def poll_all(jobs, pool):
+    async def go(fetcher):
+        return [r async for r in poll_many(fetcher, jobs, pool)]
+
+    return {r.source_id: r for r in run(go)}
+
+
+def test_a_parser_process_gives_the_same_findings_as_the_loop():
+    with LoopbackServer() as server:
+        for n in range(10):
+            server.route(f"/f{n}", Reply(200, f"a{n}\nb{n}\n".encode()))
+        jobs = [SourceJob(f"s{n}", PAGED, Params(url=server.url(f"/f{n}"))) for n in range(10)]
+        with poll.parse_pool(len(jobs), allow_threads=True) as pool:
+            assert pool is not None
+            in_process = poll_all(jobs, pool)
+        in_loop = poll_all(jobs, None)
+    assert {k: [f.key for f in r.findings] for k, r in in_process.items()} == {
+        k: [f.key for f in r.findings] for k, r in in_loop.items()
+    }
+    assert in_process["s3"].category is Category.OK
+    assert [f.key for f in in_process["s3"].findings] == ["a3", "b3"]
+
+
+def test_a_body_that_kills_the_parser_fails_only_its_source():
+    with LoopbackServer() as server:
+        server.route("/die", Reply(200, b"die"))
+        for n in range(9):
+            server.route(f"/f{n}", Reply(200, f"item{n}\n".encode()))
+        jobs = [SourceJob("killer", DEADLY, Params(url=server.url("/die")))] + [
+            SourceJob(f"s{n}", DEADLY, Params(url=server.url(f"/f{n}"))) for n in range(9)
+        ]
+        with poll.parse_pool(len(jobs), allow_threads=True) as pool:
+            results = poll_all(jobs, pool)
+    killer = results.pop("killer")
+    assert killer.category is Category.PARSE and "parser process died" in killer.message
+    assert {r.category for r in results.values()} == {Category.OK}
+    assert sorted(f.key for r in results.values() for f in r.findings) == sorted(
+        f"item{n}" for n in range(9)
+    )
+
+
+def test_with_other_threads_running_parsing_stays_in_the_loop():
+    with LoopbackServer() as server:  # its thread makes forking unsafe
+        server.route("/f", Reply(200, b"x\n"))
+        jobs = [SourceJob(f"s{n}", PAGED, Params(url=server.url("/f"))) for n in range(8)]
+        with poll.parse_pool(len(jobs)) as pool:
+            results = poll_all(jobs, pool)
+            assert pool._pool is None  # never forked
+    assert {r.category for r in results.values()} == {Category.OK}
+
+
+def test_few_sources_parse_in_the_loop():
+    with poll.parse_pool(poll.PARSE_POOL_MIN_SOURCES - 1) as pool:
+        assert pool is None
