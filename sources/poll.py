@@ -36,11 +36,11 @@ from sources.http import Fetcher
 from sources.outcome import Category, FetchOutcome
 from sources.response import HttpResponse, Parsed, ParseError
 
-# Parsing runs on the event loop. bench/bench_fetch.py (300 feeds, 30 hosts, 2 cores,
-# concurrency 120): cold cycle 1.30-1.38 s on the loop against 1.63-2.02 s in a worker
-# thread, where the GIL hand-offs cost more than the ~1-2 ms a feed takes to parse. A
-# thread would not guard against a parser that hangs either: asyncio.run waits for its
-# worker threads on the way out.
+# Without a parse pool, parsing runs on the event loop. A worker *thread* was measured
+# and lost (bench/bench_fetch.py --parse-in-thread: 1.63-2.02 s against 1.30-1.38 s on
+# the loop, at concurrency 120): the GIL hand-offs cost more than the ~1-2 ms a feed
+# takes to parse, and a thread would not contain a parser that hangs or crashes. A
+# forked process (parse_pool below) does both: another core, and containment.
 PARSE_IN_THREAD = False
 
 
