@@ -219,14 +219,14 @@ async def _poll_and_store(
 def store_result(
     store: Store, run_id: int, result: SourceResult, interval, now: datetime
 ) -> SourceOutcome:
-    with store.session() as session:
+    with store.transaction() as connection:
         upsert = None
         if result.findings:
             upsert = finding_store.upsert_findings(
-                session, result.source_id, result.findings, now=now
+                connection, result.source_id, result.findings, now=now
             )
-        source_store.record_result(session, result, now=now, interval=interval)
-        run_store.record_source(session, run_id, result, upsert, now=now)
+        source_store.record_result(connection, result, now=now, interval=interval)
+        run_store.record_source(connection, run_id, result, upsert, now=now)
         crash_point("mid-store")
     return SourceOutcome(
         source_id=result.source_id,

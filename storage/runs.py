@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from sources.poll import SourceResult
@@ -20,15 +20,19 @@ def start_run(session: Session, command: str, *, now: datetime) -> RunRow:
     return run
 
 
-def record_source(session: Session, run_id: int, result: SourceResult,
+def record_source(db: Session | Connection, run_id: int, result: SourceResult,
                   upsert: UpsertReport | None, *, now: datetime) -> None:
-    session.add(RunSourceRow(
+    """Note one source's outcome in a run (a Core insert: this runs once per source)."""
+    db.execute(_INSERT_RUN_SOURCE, dict(
         run_id=run_id, source_id=result.source_id, category=str(result.category),
         message=result.message, findings=len(result.findings),
         new=len(upsert.new) if upsert else 0, changed=len(upsert.changed) if upsert else 0,
         dropped=result.dropped, requests=result.requests,
         bytes_received=result.bytes_received, duration_s=result.duration_s, at=now,
     ))
+
+
+_INSERT_RUN_SOURCE = insert(RunSourceRow.__table__)
 
 
 def finish_run(session: Session, run_id: int, *, now: datetime, status: str,

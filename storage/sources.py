@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, Update, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from rules.observed import SourceHealth
@@ -139,30 +140,46 @@ def reclaim_dead_source_leases(session: Session) -> list[str]:
     return dead
 
 
-def record_result(session: Session, result: SourceResult, *, now: datetime,
-                  interval: timedelta) -> SourceStateRow:
-    """Update a source's state after a poll: validators, failures, back-off; free its lease."""
-    state = session.get(SourceStateRow, result.source_id)
+def record_result(db: Session | Connection, result: SourceResult, *, now: datetime,
+                  interval: timedelta) -> None:
+    """Update a source's state after a poll: validators, failures, back-off; free its lease.
+
+    Prepared Core statements, not the ORM: this runs once per source on a check's hot
+    path, where building statements and flushing objects cost more than the SQL.
+    """
+    state = db.execute(_FAILURES, {"b_source_id": result.source_id}).first()
     if state is None:
-        state = SourceStateRow(source_id=result.source_id, consecutive_failures=0,
-                               warnings=[], complete=False)
-        session.add(state)
-    state.last_attempt = now
-    state.last_category = str(result.category)
+        db.execute(_NEW_STATE, {"source_id": result.source_id, "consecutive_failures": 0,
+                                "warnings": [], "complete": False})
+    failures = (state.consecutive_failures or 0) if state else 0
+    values: dict[str, Any] = {"last_attempt": now, "last_category": str(result.category),
+                              "lease_owner": None, "lease_expires": None}
     if result.category.is_failure:
-        state.consecutive_failures = (state.consecutive_failures or 0) + 1
-        state.last_error = result.message
+        failures += 1
+        values.update(last_error=result.message)
     else:
-        state.consecutive_failures = 0
-        state.last_success = now
-        state.last_error = None
-        state.etag, state.last_modified = result.etag, result.last_modified
-        state.warnings = list(result.warnings)
+        failures = 0
+        values.update(last_success=now, last_error=None, etag=result.etag,
+                      last_modified=result.last_modified, warnings=list(result.warnings))
         if result.category is Category.OK:
-            state.complete = result.complete
-    state.next_due = next_due(now, interval, state.consecutive_failures, result.retry_after)
-    state.lease_owner, state.lease_expires = None, None
-    return state
+            values.update(complete=result.complete)
+    values.update(consecutive_failures=failures,
+                  next_due=next_due(now, interval, failures, result.retry_after))
+    db.execute(_state_update(frozenset(values)),
+               {"b_source_id": result.source_id} | {f"b_{k}": v for k, v in values.items()})
+
+
+_STATE = SourceStateRow.__table__
+_FAILURES = select(_STATE.c.consecutive_failures).where(
+    _STATE.c.source_id == bindparam("b_source_id"))
+_NEW_STATE = insert(_STATE)
+
+
+@cache
+def _state_update(columns: frozenset[str]) -> Update:
+    """An UPDATE of these state columns, built once per set (a poll sets one of three)."""
+    return update(_STATE).where(_STATE.c.source_id == bindparam("b_source_id")).values(
+        {name: bindparam(f"b_{name}") for name in sorted(columns)})
 
 
 def health(session: Session) -> list[SourceHealth]:

@@ -110,3 +110,25 @@ def test_observations_carry_source_lab_and_region(store) -> None:
         "huggingface",
     )
     assert obs.finding.attributes["license"] == "apache-2.0" and obs.first_seen == NOW
+
+
+def test_a_poll_larger_than_one_query_chunk_is_seen_again_whole(store) -> None:
+    """More keys than one IN (...) list holds: every one is found again, none is new."""
+    _source(store)
+    many = [_model(f"Qwen/m-{n:04d}", CREATED) for n in range(1201)]
+    with store.transaction() as connection:
+        assert len(finding_store.upsert_findings(connection, "hf-qwen", many, now=NOW).new) == 1201
+    later = NOW + timedelta(hours=6)
+    renamed = [*many[:-1], Finding(key=many[-1].key, title="renamed", kind="model",
+                                   url=many[-1].url, published=CREATED,
+                                   attributes=dict(many[-1].attributes))]
+    with store.transaction() as connection:
+        again = finding_store.upsert_findings(connection, "hf-qwen", renamed, now=later)
+    assert again.new == [] and again.changed == ["Qwen/m-1200"] and again.seen == 1201
+    with store.session() as session:
+        rows = session.scalars(select(FindingRow)).all()
+    assert len(rows) == 1201 and all(row.last_seen == later for row in rows)
+    changed = {row.key: row for row in rows if row.changed_at is not None}
+    assert list(changed) == ["Qwen/m-1200"]
+    assert changed["Qwen/m-1200"].title == "renamed"
+    assert changed["Qwen/m-1200"].change_note == "title"
