@@ -9,7 +9,8 @@ work is certainly in flight.
 The points in use: ``mid-fetch`` (a source committed, the others not), ``mid-store``
 (inside one source's transaction), ``mid-evaluate`` (flags reconciled, not committed),
 ``after-evaluate`` (flags committed, the run not finished), ``mid-send`` (a mail
-handed to SMTP, its delivery row not written).
+handed to SMTP, its delivery row not written), and in the forked store writer only
+``writer-before-store`` and ``writer-after-store`` (committed, not yet confirmed).
 """
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ from pathlib import Path
 from monitor.claimsfile import load_claims
 from monitor.config import Config, SourceConfig
 from monitor.faults import crash_point
+from monitor.storing import SourceOutcome, StoreWriter, store_as_polled
 from rules.engine import evaluate_all
 from sources.http import Fetcher, FetchSettings
-from sources.poll import SourceJob, SourceResult, parse_pool, poll_many
+from sources.poll import SourceJob, parse_pool, poll_many
 from sources.registry import KINDS
 from storage import claims as claim_store
 from storage import findings as finding_store
@@ -29,21 +30,6 @@ from storage.lock import EVALUATE_LOCK, LockBusy, holder_id, lease
 from storage.models import FlagRow
 
 Progress = Callable[[int, int, "SourceOutcome"], None]
-
-
-@dataclass(frozen=True)
-class SourceOutcome:
-    source_id: str
-    category: str
-    message: str
-    findings: int
-    new: int
-    changed: int
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def failed(self) -> bool:
-        return self.category not in ("ok", "not-modified")
 
 
 @dataclass(frozen=True)
@@ -202,41 +188,19 @@ async def _poll_and_store(
             )
         )
     intervals = {s.id: s.interval for s in sources}
+
+    def confirm(outcome: SourceOutcome) -> None:
+        report.sources.append(outcome)
+        crash_point("mid-fetch")
+        if progress:
+            progress(len(report.sources), len(jobs), outcome)
+
     async with Fetcher(
         fetch_settings(config), replay_dir=replay_dir, record_dir=record_dir
     ) as fetcher:
-        with parse_pool(len(jobs)) as parsers:
-            async for result in poll_many(fetcher, jobs, parsers):
-                outcome = store_result(
-                    store, report.run_id, result, intervals[result.source_id], clock()
-                )
-                report.sources.append(outcome)
-                crash_point("mid-fetch")
-                if progress:
-                    progress(len(report.sources), len(jobs), outcome)
-
-
-def store_result(
-    store: Store, run_id: int, result: SourceResult, interval, now: datetime
-) -> SourceOutcome:
-    with store.transaction() as connection:
-        upsert = None
-        if result.findings:
-            upsert = finding_store.upsert_findings(
-                connection, result.source_id, result.findings, now=now
-            )
-        source_store.record_result(connection, result, now=now, interval=interval)
-        run_store.record_source(connection, run_id, result, upsert, now=now)
-        crash_point("mid-store")
-    return SourceOutcome(
-        source_id=result.source_id,
-        category=str(result.category),
-        message=result.message,
-        findings=len(result.findings),
-        new=len(upsert.new) if upsert else 0,
-        changed=len(upsert.changed) if upsert else 0,
-        warnings=tuple(result.warnings),
-    )
+        with parse_pool(len(jobs)) as parsers, StoreWriter(store, len(jobs)) as writer:
+            await store_as_polled(poll_many(fetcher, jobs, parsers), writer, report.run_id,
+                                  intervals, clock, confirm)
 
 
 def evaluate(

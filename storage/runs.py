@@ -35,6 +35,12 @@ def record_source(db: Session | Connection, run_id: int, result: SourceResult,
 _INSERT_RUN_SOURCE = insert(RunSourceRow.__table__)
 
 
+def source_entry(db: Session | Connection, run_id: int, source_id: str) -> RunSourceRow | None:
+    """The run's entry for a source, if its result was stored in that run."""
+    return db.execute(select(RunSourceRow).where(
+        RunSourceRow.run_id == run_id, RunSourceRow.source_id == source_id)).scalars().first()
+
+
 def finish_run(session: Session, run_id: int, *, now: datetime, status: str,
                counts: dict[str, Any]) -> None:
     run = session.get(RunRow, run_id)
