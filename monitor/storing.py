@@ -1,4 +1,4 @@
-"""Storing what a poll found: one transaction per source, inline or in a writer process.
+"""Storing what a poll found: a transaction per source, inline or in a writer process.
 
 :func:`store_result` commits one source's findings, state and run entry together, so a
 crash loses at most the sources not yet committed, and a rerun reaches the same store.
@@ -6,13 +6,20 @@ crash loses at most the sources not yet committed, and a rerun reaches the same 
 Storing is most of a cold check's CPU (bench/bench_fetch.py: about two thirds of the
 event loop's time for 300 feeds with 12,000 entries), and the loop spends it between
 fetches. When a check polls many sources, :class:`StoreWriter` forks one writer
-process that stores each result in arrival order while the loop goes on fetching and
+process that stores the results as they arrive while the loop goes on fetching and
 the parser process (sources.poll.parse_pool) parses: three processes share the work
-that one core did. The results and their order are the same as inline.
+one core did.
+
+Group commit: while the writer is busy, results that arrive wait and then go over
+together, committed in one transaction (at most ``GROUP_MAX``). Each is still one
+source's complete result, and a crash loses only results not yet committed, as it
+would one by one: those results were waiting in memory either way. When storing keeps
+up with fetching, which is usual, every source gets its own transaction. A busy writer
+saves a fifth of its time this way (0.89 -> 0.65 s for 300 feeds in groups of ten).
 
 If the writer dies (killed, out of memory), every result it had not confirmed is
-stored inline, in order, and so is everything after. One it had committed just before
-dying is recognised by its run entry and not stored twice.
+stored inline, and so is everything after. One it had committed just before dying is
+recognised by its run entry and not stored twice.
 """
 
 from __future__ import annotations
@@ -22,10 +29,12 @@ import multiprocessing
 import sys
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from sqlalchemy import Connection
 
 from monitor.faults import crash_point
 from sources.poll import SourceResult
@@ -37,6 +46,8 @@ from storage.findings import UpsertReport
 
 # Below this many sources a check stores inline: a fork costs more than it saves.
 WRITER_MIN_SOURCES = 8
+# The most results committed together; bounds a group's transaction and memory.
+GROUP_MAX = 20
 
 
 @dataclass(frozen=True)
@@ -58,15 +69,34 @@ def store_result(
     store: Store, run_id: int, result: SourceResult, interval: timedelta, now: datetime
 ) -> SourceOutcome:
     """Commit one source's findings, its new state and its run entry in one transaction."""
+    return store_results(store, [Item(run_id, result, interval, now)])[0]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One source's result and what storing it needs."""
+
+    run_id: int
+    result: SourceResult
+    interval: timedelta
+    now: datetime
+
+
+def store_results(store: Store, items: Sequence[Item]) -> list[SourceOutcome]:
+    """Commit several sources' results in one transaction (see group commit above)."""
     with store.transaction() as connection:
-        upsert = None
-        if result.findings:
-            upsert = finding_store.upsert_findings(
-                connection, result.source_id, result.findings, now=now
-            )
-        source_store.record_result(connection, result, now=now, interval=interval)
-        run_store.record_source(connection, run_id, result, upsert, now=now)
+        outcomes = [_store_one(connection, item) for item in items]
         crash_point("mid-store")
+    return outcomes
+
+
+def _store_one(connection: Connection, item: Item) -> SourceOutcome:
+    result, upsert = item.result, None
+    if result.findings:
+        upsert = finding_store.upsert_findings(
+            connection, result.source_id, result.findings, now=item.now)
+    source_store.record_result(connection, result, now=item.now, interval=item.interval)
+    run_store.record_source(connection, item.run_id, result, upsert, now=item.now)
     return _outcome(result, upsert)
 
 
@@ -86,11 +116,8 @@ def _outcome(result: SourceResult, upsert: UpsertReport | None) -> SourceOutcome
 class Pending:
     """A result handed to the writer, until its outcome is known."""
 
-    run_id: int
-    result: SourceResult
-    interval: timedelta
-    now: datetime
-    future: Future[SourceOutcome]
+    item: Item
+    future: Future[SourceOutcome] = field(default_factory=Future)
 
     def done(self) -> bool:
         return self.future.done()
@@ -100,12 +127,17 @@ class StoreWriter:
     """Stores results in a forked writer process, or inline when that is not worth it.
 
     ``submit`` hands a result over and returns at once; ``outcome`` waits for it.
-    Outcomes must be collected in submission order (the writer stores in that order).
+    Collect outcomes in submission order, inside the running event loop that submitted
+    them (a finished group wakes the loop to send the next).
     """
 
     def __init__(self, store: Store, sources: int, *, allow_threads: bool = False) -> None:
         self._store = store
         self._pool: ProcessPoolExecutor | None = None
+        self._waiting: list[Pending] = []
+        self._sending: list[Pending] = []
+        self._closed = False
+        self.groups: list[int] = []  # the size of each group sent to the writer
         if sources >= WRITER_MIN_SOURCES and sys.platform == "linux" and (
             allow_threads or threading.active_count() == 1  # forking is safe single-threaded
         ):
@@ -117,6 +149,7 @@ class StoreWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._closed = True
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
@@ -126,19 +159,13 @@ class StoreWriter:
 
     def submit(self, run_id: int, result: SourceResult, interval: timedelta,
                now: datetime) -> Pending:
-        future: Future[SourceOutcome]
-        if self._pool is not None:
-            try:
-                future = self._pool.submit(_store_in_writer, run_id, result, interval, now)
-                return Pending(run_id, result, interval, now, future)
-            except BrokenExecutor:
-                self._pool = None
-        future = Future()
-        try:
-            future.set_result(store_result(self._store, run_id, result, interval, now))
-        except BaseException as error:  # raised again where the outcome is collected
-            future.set_exception(error)
-        return Pending(run_id, result, interval, now, future)
+        pending = Pending(Item(run_id, result, interval, now))
+        if self._pool is None:
+            _settle([pending], lambda: store_results(self._store, [pending.item]))
+        else:
+            self._waiting.append(pending)
+            self._send()
+        return pending
 
     async def outcome(self, pending: Pending) -> SourceOutcome:
         """The stored result's outcome; a dead writer's share is stored inline here."""
@@ -146,18 +173,52 @@ class StoreWriter:
             return await asyncio.wrap_future(pending.future)
         except BrokenExecutor:
             self._pool = None  # the rest is stored inline
-            return self._store_after_writer_died(pending)
+            return self._store_after_writer_died(pending.item)
 
-    def _store_after_writer_died(self, pending: Pending) -> SourceOutcome:
+    def _send(self) -> None:
+        """Hand the waiting results to the writer as one group, unless it is busy."""
+        if self._sending or not self._waiting or self._pool is None or self._closed:
+            return
+        group = self._sending = self._waiting[:GROUP_MAX]
+        del self._waiting[:GROUP_MAX]
+        self.groups.append(len(group))
+        try:
+            landed = self._pool.submit(_store_in_writer, [p.item for p in group])
+        except BrokenExecutor as died:
+            self._sending = []
+            for pending in [*group, *self._waiting]:
+                pending.future.set_exception(died)
+            self._waiting = []
+            return
+        asyncio.wrap_future(landed).add_done_callback(lambda done: self._landed(group, done))
+
+    def _landed(self, group: list[Pending], landed: asyncio.Future) -> None:
+        self._sending = []
+        if landed.cancelled():
+            return
+        _settle(group, landed.result)
+        self._send()
+
+    def _store_after_writer_died(self, item: Item) -> SourceOutcome:
         with self._store.session() as session:
-            entry = run_store.source_entry(session, pending.run_id, pending.result.source_id)
+            entry = run_store.source_entry(session, item.run_id, item.result.source_id)
         if entry is not None:  # committed before the writer died
             return SourceOutcome(
                 source_id=entry.source_id, category=entry.category, message=entry.message,
                 findings=entry.findings, new=entry.new, changed=entry.changed,
-                warnings=tuple(pending.result.warnings))
-        return store_result(self._store, pending.run_id, pending.result, pending.interval,
-                            pending.now)
+                warnings=tuple(item.result.warnings))
+        return store_results(self._store, [item])[0]
+
+
+def _settle(group: list[Pending], outcomes: Callable[[], list[SourceOutcome]]) -> None:
+    """Give each pending result its outcome, or the error that stopped its group."""
+    try:
+        for pending, outcome in zip(group, outcomes(), strict=True):
+            pending.future.set_result(outcome)
+    except BaseException as error:  # raised again where the outcome is collected
+        for pending in group:
+            if not pending.future.done():
+                pending.future.set_exception(error)
 
 
 async def store_as_polled(
@@ -190,11 +251,10 @@ def _adopt(store: Store) -> None:
     _writer_store = store
 
 
-def _store_in_writer(run_id: int, result: SourceResult, interval: timedelta,
-                     now: datetime) -> SourceOutcome:
+def _store_in_writer(items: list[Item]) -> list[SourceOutcome]:
     assert _writer_store is not None, "the writer process was not initialised"
     crash_point("writer-before-store")
-    outcome = store_result(_writer_store, run_id, result, interval, now)
+    outcomes = store_results(_writer_store, items)
     crash_point("writer-after-store")
-    return outcome
+    return outcomes
 

@@ -3,6 +3,7 @@ and a writer that dies loses nothing and stores nothing twice."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -54,8 +55,6 @@ async def _yielding(results: Iterable[SourceResult]) -> AsyncIterator[SourceResu
 
 
 def _store_all(store: Store, run_id: int, writer: StoreWriter) -> list[SourceOutcome]:
-    import asyncio
-
     outcomes: list[SourceOutcome] = []
     with writer:
         asyncio.run(store_as_polled(_yielding(_results()), writer, run_id,
@@ -102,6 +101,26 @@ def test_the_writer_stores_what_inline_storing_stores(store, inline) -> None:
     assert [o.new for o in outcomes] == [0, *range(3, 3 * len(SOURCES), 3)]
 
 
+@pytest.mark.parametrize(("group_max", "groups"), [(20, [1, 11]), (4, [1, 4, 4, 3])])
+def test_results_that_wait_for_a_busy_writer_are_committed_together(
+    group_max: int, groups: list[int], store, inline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve results at once: the first goes alone, the rest wait and go as groups."""
+    monkeypatch.setattr(storing, "GROUP_MAX", group_max)
+    run_id = _prepare(store)
+    writer = StoreWriter(store, len(SOURCES), allow_threads=True)
+
+    async def all_at_once() -> list[SourceOutcome]:
+        pending = [writer.submit(run_id, result, INTERVAL, NOW) for result in _results()]
+        return [await writer.outcome(p) for p in pending]
+
+    with writer:
+        outcomes = asyncio.run(all_at_once())
+    assert writer.groups == groups
+    assert outcomes == inline[0]
+    assert _contents(store) == inline[1]
+
+
 def test_few_sources_are_stored_inline(store) -> None:
     assert not StoreWriter(store, storing.WRITER_MIN_SOURCES - 1, allow_threads=True).forked
 
@@ -126,8 +145,6 @@ def test_an_error_while_storing_reaches_the_caller(store) -> None:
     unknown = SourceResult("not-configured", Category.OK,
                            findings=[Finding(key="k", title="t", kind="post")])
     writer = StoreWriter(store, len(SOURCES), allow_threads=True)
-    import asyncio
-
     with writer, pytest.raises(Exception, match="(?i)foreign key|violates|constraint"):
         asyncio.run(store_as_polled(_yielding([unknown]), writer, run_id,
                                     {"not-configured": INTERVAL}, lambda: NOW, print))
