@@ -267,7 +267,7 @@ def _findings(source: int, week: int, start: datetime) -> list[Finding]:
 
 def grow(url: str, sources: int, weeks: int, keep: tuple[str, str] | None) -> dict[str, int]:
     """Run ``weeks`` weekly cycles on the store at ``url``; rows per table at the end."""
-    from monitor.pipeline import store_result
+    from monitor.storing import store_result
     from rules.duration import parse_duration
     from storage import runs as run_store
     from storage import sources as source_store
