@@ -78,7 +78,7 @@ class ScheduleSection(_Section):
 
 
 class FetchSection(_Section):
-    concurrency: int = Field(64, ge=1, le=256)
+    concurrency: int = Field(100, ge=1, le=256)
     per_host: int = Field(4, ge=1, le=64)
     timeout: Duration = "30s"
     max_bytes: int = Field(10_000_000, ge=1024)

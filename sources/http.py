@@ -63,7 +63,7 @@ def _claimwatch_version() -> str:
 
 @dataclass
 class FetchSettings:
-    concurrency: int = 64  # requests in flight, all hosts together
+    concurrency: int = 100  # requests in flight, all hosts together (httpx's own default)
     per_host: int = 4
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
