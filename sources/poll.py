@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from sources.finding import Finding
+from sources.finding import Findings
 from sources.http import Fetcher
 from sources.outcome import Category, FetchOutcome
 from sources.response import HttpResponse, Parsed, ParseError
@@ -58,7 +58,7 @@ class SourceResult:
     source_id: str
     category: Category
     message: str = ""
-    findings: list[Finding] = field(default_factory=list)
+    findings: Findings = field(default_factory=Findings)  # a list is taken too
     warnings: list[str] = field(default_factory=list)
     dropped: int = 0
     complete: bool = True
@@ -68,6 +68,10 @@ class SourceResult:
     bytes_received: int = 0
     duration_s: float = 0.0
     retry_after: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.findings, Findings):
+            self.findings = Findings(self.findings)
 
 
 class _PageFailed(Exception):
@@ -89,7 +93,7 @@ async def poll_source(fetcher: Fetcher, job: SourceJob,
     except TimeoutError:
         result.category = Category.TIMEOUT
         result.message = f"source {job.source_id} took longer than {limit:g} s in total"
-        result.findings, result.warnings = [], []
+        result.findings, result.warnings = Findings(), []
         result.etag, result.last_modified = job.etag, job.last_modified
     result.duration_s = time.monotonic() - started
     return result
@@ -225,12 +229,22 @@ async def _parse_in_process(pool: Executor, job: SourceJob, response: HttpRespon
     the body that kills a parser fails twice and the others queued with it do not."""
     loop = asyncio.get_running_loop()
     try:
-        return await loop.run_in_executor(pool, job.kind.parse, response, job.params)
+        return await loop.run_in_executor(pool, _parse_packed, job.kind.parse, response,
+                                          job.params)
     except BrokenExecutor:
         if isinstance(pool, _ParserProcess):
             pool.replace_broken()
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as alone:
-            return await loop.run_in_executor(alone, job.kind.parse, response, job.params)
+            return await loop.run_in_executor(alone, _parse_packed, job.kind.parse, response,
+                                              job.params)
+
+
+def _parse_packed(parse: Any, response: HttpResponse, params: Any) -> Parsed:
+    """In the parser process: parse, and send the findings back still pickled (see
+    Findings: the event loop only passes them on)."""
+    parsed = parse(response, params)
+    parsed.findings = Findings.packed(parsed.findings)
+    return parsed
 
 
 class _ParserProcess(Executor):

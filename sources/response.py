@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sources.finding import Finding
@@ -31,7 +32,7 @@ class Parsed:
     listing is known to stop short of everything the source has.
     """
 
-    findings: list[Finding]
+    findings: Sequence[Finding]  # a list, or Findings kept pickled (sources.poll)
     warnings: list[str] = field(default_factory=list)
     dropped: int = 0
     next_url: str | None = None

@@ -283,6 +283,8 @@ def test_a_parser_process_gives_the_same_findings_as_the_loop():
             assert pool is not None
             in_process = poll_all(jobs, pool)
         in_loop = poll_all(jobs, None)
+    assert all(r.findings.still_pickled for r in in_process.values())  # passed on as bytes
+    assert not any(r.findings.still_pickled for r in in_loop.values())
     assert {k: [f.key for f in r.findings] for k, r in in_process.items()} == {
         k: [f.key for f in r.findings] for k, r in in_loop.items()
     }
