@@ -53,12 +53,22 @@ class UtcDateTime(TypeDecorator[datetime]):
         # SQLite keeps text. One isoformat call writes exactly SQLAlchemy's own storage
         # format ("2026-04-28 09:00:00.000000") at a tenth of the cost of its %-format,
         # which shows when a check stores ten thousand findings.
+        # A poll stamps every row it stores with the same `now`: remember the last value.
+        # One tuple, read and replaced whole, so threads sharing the processor never see
+        # one value with another's text.
+        last: list[tuple[datetime | None, str]] = [(None, "")]
+
         def process(value: datetime | None) -> str | None:
             if value is None:
                 return None
+            seen, seen_text = last[0]
+            if value is seen:
+                return seen_text
             if value.tzinfo is None:
                 raise ValueError(f"naive datetime {value!r} given to the store; use UTC")
-            return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]  # no "+00:00"
+            text = value.astimezone(UTC).isoformat(" ", "microseconds")[:26]  # no "+00:00"
+            last[0] = (value, text)
+            return text
 
         return process
 

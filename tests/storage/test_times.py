@@ -36,6 +36,20 @@ def test_sqlite_text_is_sqlalchemys_own_format(moment: datetime) -> None:
     assert ours(moment) == theirs(moment.astimezone(UTC).replace(tzinfo=None))
 
 
+def test_repeated_and_alternating_values_each_get_their_own_text() -> None:
+    """The processor remembers the last value (a poll's `now`): never its text for another."""
+    dialect = sqlite.dialect()
+    ours = UtcDateTime().bind_processor(dialect)
+    theirs = sqlite.DATETIME().bind_processor(dialect)
+    now = TIMES[1]
+    for moment in [now, now, TIMES[0], now, TIMES[2], TIMES[2], now, None, now]:
+        expected = None if moment is None else theirs(
+            moment.astimezone(UTC).replace(tzinfo=None))
+        assert ours(moment) == expected
+    with pytest.raises(ValueError, match="naive datetime"):
+        ours(now.replace(tzinfo=None))  # equal-looking, but another object: checked
+
+
 @pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()],
                          ids=["sqlite", "postgresql"])
 def test_naive_times_are_refused_and_none_passes(dialect) -> None:
