@@ -43,16 +43,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.feedserver import Feed, FeedServer, Route  # noqa: E402
 from monitor import storing  # noqa: E402
-from monitor.storing import SourceOutcome, StoreWriter, store_as_polled  # noqa: E402
+from monitor.storing import SourceOutcome, forked_workers, store_as_polled  # noqa: E402
 from sources import poll  # noqa: E402
 from sources.http import Fetcher, FetchSettings  # noqa: E402
 from sources.outcome import Category  # noqa: E402
-from sources.poll import SourceJob, SourceResult, parse_pool, poll_many  # noqa: E402
+from sources.poll import SourceJob, SourceResult, poll_many  # noqa: E402
 from storage import runs as run_store  # noqa: E402
 from storage import sources as source_store  # noqa: E402
 from storage.db import Store, open_store  # noqa: E402
+from tests.support.feedserver import Feed, FeedServer, Route  # noqa: E402
 
 INTERVAL = timedelta(hours=6)
 
@@ -156,7 +156,7 @@ async def run_cycle(fetcher: Fetcher, jobs: list[SourceJob], opened: Store, run_
     results: list[SourceResult] = []
     stored: list[SourceOutcome] = []
     intervals = dict.fromkeys((job.source_id for job in jobs), INTERVAL)
-    with parse_pool(len(jobs)) as parsers, StoreWriter(opened, len(jobs)) as writer:
+    with forked_workers(opened, len(jobs)) as (parsers, writer):  # as a check does
         polls = _tally(poll_many(fetcher, jobs, parsers), results)
         await store_as_polled(polls, writer, run_id, intervals, lambda: datetime.now(UTC),
                               stored.append)

@@ -15,10 +15,10 @@ from pathlib import Path
 from monitor.claimsfile import load_claims
 from monitor.config import Config, SourceConfig
 from monitor.faults import crash_point
-from monitor.storing import SourceOutcome, StoreWriter, store_as_polled
+from monitor.storing import SourceOutcome, forked_workers, store_as_polled
 from rules.engine import evaluate_all
 from sources.http import Fetcher, FetchSettings
-from sources.poll import SourceJob, parse_pool, poll_many
+from sources.poll import SourceJob, poll_many
 from sources.registry import KINDS
 from storage import claims as claim_store
 from storage import findings as finding_store
@@ -198,7 +198,7 @@ async def _poll_and_store(
     async with Fetcher(
         fetch_settings(config), replay_dir=replay_dir, record_dir=record_dir
     ) as fetcher:
-        with parse_pool(len(jobs)) as parsers, StoreWriter(store, len(jobs)) as writer:
+        with forked_workers(store, len(jobs)) as (parsers, writer):
             await store_as_polled(poll_many(fetcher, jobs, parsers), writer, report.run_id,
                                   intervals, clock, confirm)
 

@@ -29,15 +29,16 @@ import multiprocessing
 import sys
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
 from monitor.faults import crash_point
-from sources.poll import SourceResult
+from sources.poll import SourceResult, parse_pool
 from storage import findings as finding_store
 from storage import runs as run_store
 from storage import sources as source_store
@@ -144,6 +145,7 @@ class StoreWriter:
             self._pool = ProcessPoolExecutor(
                 1, mp_context=multiprocessing.get_context("fork"),
                 initializer=_adopt, initargs=(store,))
+            self._pool.submit(int)  # forks now (see forked_workers), not at the first result
 
     def __enter__(self) -> StoreWriter:
         return self
@@ -219,6 +221,22 @@ def _settle(group: list[Pending], outcomes: Callable[[], list[SourceOutcome]]) -
         for pending in group:
             if not pending.future.done():
                 pending.future.set_exception(error)
+
+
+@contextmanager
+def forked_workers(store: Store, sources: int) -> Iterator[tuple[Executor | None, StoreWriter]]:
+    """A poll's parser process and store writer, both forked now, before the poll.
+
+    Forking is only safe while this process runs one thread, and a poll soon runs more
+    (asyncio resolves host names in a thread pool), so both fork here or not at all.
+    The question is asked once: the parser pool's own threads, started a moment before
+    the writer forks, touch nothing the writer uses. The daemon, whose scheduler runs
+    threads, parses and stores in the event loop.
+    """
+    single = threading.active_count() == 1
+    with (parse_pool(sources, allow_threads=single) as parsers,
+          StoreWriter(store, sources, allow_threads=single) as writer):
+        yield parsers, writer
 
 
 async def store_as_polled(

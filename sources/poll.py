@@ -248,52 +248,48 @@ def _parse_packed(parse: Any, response: HttpResponse, params: Any) -> Parsed:
 
 
 class _ParserProcess(Executor):
-    """One forked parser process, started at the first parse (a warm cycle of 304s
-    never starts it). Forking is only safe while this process runs one thread, so when
-    another thread exists by then, parses run in the caller instead."""
+    """One forked parser process, started with the poll (see parse_pool)."""
 
-    def __init__(self, allow_threads: bool = False) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self._inline = False
-        self._allow_threads = allow_threads
+    def __init__(self) -> None:
+        self._pool = _forked_pool()
 
     def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
-        if self._pool is None and not self._inline:
-            if self._allow_threads or threading.active_count() == 1:
-                self._pool = ProcessPoolExecutor(
-                    1, mp_context=multiprocessing.get_context("fork"))
-            else:
-                self._inline = True
-        if self._pool is not None:
-            return self._pool.submit(fn, *args, **kwargs)
-        done: Future = Future()
-        try:
-            done.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # handed back to the awaiting caller
-            done.set_exception(error)
-        return done
+        return self._pool.submit(fn, *args, **kwargs)
 
     def replace_broken(self) -> None:
         """A dead worker breaks its pool for good: start a new one for what follows."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = _forked_pool()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _forked_pool() -> ProcessPoolExecutor:
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    pool.submit(int)  # forks now: a pool forks its worker at its first task
+    return pool
 
 
 @contextmanager
 def parse_pool(sources: int, *, allow_threads: bool = False) -> Iterator[Executor | None]:
     """A parser process for a poll of many sources (Linux), or None to parse in-loop.
 
-    ``allow_threads`` forks even when other threads run (tests with a threaded server).
+    The process is forked here, before the poll starts, because forking is only safe
+    while this process runs one thread, and a poll soon runs more: asyncio resolves
+    host names in a thread pool. (Forked lazily at the first parse, it never started
+    for sources with host names.) A poll whose sources all answer 304 pays one fork it
+    did not need, during the first round trip. When other threads already run, parses
+    run in the loop; ``allow_threads`` forks anyway (the caller knows its threads are
+    harmless: a test's server, the writer process's pool).
     """
     if sources < PARSE_POOL_MIN_SOURCES or sys.platform != "linux":
         yield None
         return
-    pool = _ParserProcess(allow_threads)
+    if not (allow_threads or threading.active_count() == 1):
+        yield None
+        return
+    pool = _ParserProcess()
     try:
         yield pool
     finally:

@@ -148,3 +148,22 @@ def test_an_error_while_storing_reaches_the_caller(store) -> None:
     with writer, pytest.raises(Exception, match="(?i)foreign key|violates|constraint"):
         asyncio.run(store_as_polled(_yielding([unknown]), writer, run_id,
                                     {"not-configured": INTERVAL}, lambda: NOW, print))
+
+
+def test_sources_with_host_names_are_parsed_and_stored_in_forked_workers(tmp_path) -> None:
+    """Host names are resolved in a thread pool, and forking is only safe without
+    threads: the workers fork before the poll, so a real check still uses them."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = Path(__file__).with_name("workers_probe.py")
+    done = subprocess.run([sys.executable, str(probe), f"sqlite:///{tmp_path / 's.sqlite'}"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["categories"] == ["ok"]
+    assert seen["threads"] > 1  # the resolver's threads ran during the poll
+    assert seen["parsed_by"] and seen["me"] not in seen["parsed_by"]  # not in the loop
+    assert seen["writer_forked"]

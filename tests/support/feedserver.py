@@ -1,19 +1,17 @@
-"""A lean feed server for the benchmarks: many loopback hosts on one asyncio loop.
+"""A lean feed server in a child process: many loopback hosts on one asyncio loop.
 
-The benchmarks stand in for remote hosts, whose CPU is not ours. The test suite's
-threaded ``tests.support.httpserver`` spent about 0.85 s of CPU per fetch benchmark
-(a thread per connection, a polling accept loop per host) on the same two cores the
-poller runs on, so the numbers measured the server as much as claimwatch. This one
-serves every host from one event loop: HTTP/1.1 keep-alive, a fixed latency before
-each answer, and real ETag / Last-Modified validators answered with 304.
+For the benchmarks, which stand in for remote hosts whose CPU is not ours: the threaded
+``tests.support.httpserver`` spent about 0.85 s of CPU per fetch benchmark (a thread per
+connection, a polling accept loop per host) on the same two cores as the poller, so the
+numbers measured the server as much as claimwatch. And for tests that need the polling
+process to stay single-threaded, which a server thread in it would not. It serves every
+host from one event loop: HTTP/1.1 keep-alive, a fixed latency before each answer, and
+real ETag / Last-Modified validators answered with 304.
 
     feed = Feed(body, etag='"abc"', last_modified="Mon, 04 May 2026 09:00:00 GMT",
                 content_type="application/rss+xml")
     with FeedServer([Route("127.0.0.2", "/feeds/1.rss", feed)], latency=0.1) as server:
         server.urls  # ["http://127.0.0.2:<port>/feeds/1.rss"]
-
-It runs in a child process (see :func:`serve_in_child`) so its loop never competes with
-the poller's for the GIL.
 """
 
 from __future__ import annotations
@@ -60,6 +58,8 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                 break
     except (asyncio.IncompleteReadError, ConnectionError, IndexError):
         pass  # a client hanging up mid-request ends the connection
+    except asyncio.CancelledError:
+        pass  # the server is stopping with this connection open: end quietly
     finally:
         writer.close()
 
