@@ -1,26 +1,32 @@
 """Fetch-and-parse benchmark: 300 feeds on 30 loopback hosts, a cold and a warm cycle.
 
-    .venv/bin/python bench/bench_fetch.py [--concurrency N] [--parse-in-thread] [--gzip]
-                                          [--no-parser-process]
+    .venv/bin/python bench/bench_fetch.py [--runs N] [--concurrency N] [--gzip]
+                                          [--no-parser-process] [--no-writer]
+                                          [--parse-in-thread]
 
-A child process serves 300 generated feeds (RSS 2.0 and Atom, 30-80 KB, 30-50 items)
-from 127.0.0.1 to 127.0.0.30, ten per host, with 100 ms of latency on every request
-and real ETag / Last-Modified / 304 answers. This process polls them all through
-``sources.poll.poll_many`` with the ``feed`` kind: a cold cycle, then a warm cycle that
-sends the validators the cold one got. Each source's result is committed to a fresh
-SQLite store through the pipeline's own ``store_result`` as it arrives, as a check does.
-For each cycle it prints wall seconds, requests, 304s, body bytes on the wire and this
-process's peak RSS (the server's and the parser process's memory are not counted).
+A child process (tests/support/feedserver.py, one asyncio loop) serves 300 generated
+feeds (RSS 2.0 and Atom, 30-80 KB, 30-50 items) from 127.0.0.1 to 127.0.0.30, ten per
+host, with 100 ms of latency on every request and real ETag / Last-Modified / 304
+answers. This process polls them all as a check does: ``sources.poll.poll_many`` with
+the ``feed`` kind, the parser and writer processes of ``monitor.storing.forked_workers``,
+and every result stored through ``store_as_polled`` into a fresh SQLite store. A cold
+cycle, then a warm cycle that sends the validators the cold one got. For each it prints
+wall seconds, requests, 304s, body bytes on the wire and this process's peak RSS (the
+server's, parser's and writer's memory are not counted). ``--runs N`` repeats it in N
+fresh interpreters and prints the medians.
 
-Targets: warm <= 0.8 s and <= 2% of cold bytes; cold <= 1.5 s with parsing; peak RSS
-<= 150 MB. Latency alone puts a floor under the wall time: ceil(300 / in-flight
+Targets: warm <= 0.8 s and <= 2% of cold bytes; cold <= 1.5 s with parsing and storing;
+peak RSS <= 150 MB. Latency alone puts a floor under the wall time: ceil(300 / in-flight
 requests) x 100 ms, where in-flight is min(concurrency, 30 hosts x per_host).
 
-Measured 2026-11-29 on the 2-core VM, 18 runs each: cold 1.40-1.70 s (median 1.54)
-with the forked parser process, 1.47-1.91 s (median 1.63) parsing on the loop; warm
-0.68-0.85 s (median 0.78); warm bytes 0% of cold (every feed answered 304); peak RSS
-95-98 MB, 74 MB of it the imported code. The cold cycle is CPU-bound: about 0.9 s of
-it is storing 12,145 findings through SQLAlchemy, 0.45 s parsing.
+Measured 2026-11-29 on the 2-core VM, --runs 10, while bench_parse.py's feed.parse sum
+read 25-37 ms (19 ms on the previous session's VM: this one was 1.3-1.9x slower):
+cold median 1.30-1.51 s over four sets (runs 1.13-1.77 s); warm median 0.69-0.77 s;
+warm bytes 0% of cold (every feed answered 304); peak RSS 110 MB. Storing in the loop
+(--no-writer): cold 1.76 s; parsing and storing in the loop: cold 2.13 s. The two cores
+are shared by three busy processes and run ~40% slower each when both are busy, so the
+cold cycle is bound by the CPU of all three: ~0.7 s fetching, ~0.7 s parsing, ~0.7 s
+storing.
 """
 
 from __future__ import annotations
