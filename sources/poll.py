@@ -232,8 +232,6 @@ async def _parse_in_process(pool: Executor, job: SourceJob, response: HttpRespon
         return await loop.run_in_executor(pool, _parse_packed, job.kind.parse, response,
                                           job.params)
     except BrokenExecutor:
-        if isinstance(pool, _ParserProcess):
-            pool.replace_broken()
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as alone:
             return await loop.run_in_executor(alone, _parse_packed, job.kind.parse, response,
                                               job.params)
@@ -254,12 +252,15 @@ class _ParserProcess(Executor):
         self._pool = _forked_pool()
 
     def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
-        return self._pool.submit(fn, *args, **kwargs)
-
-    def replace_broken(self) -> None:
-        """A dead worker breaks its pool for good: start a new one for what follows."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool = _forked_pool()
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        except BrokenExecutor:
+            # A dead worker breaks its pool for good: a new one for what follows. The
+            # old pool has failed its queued parses already (each is retried alone);
+            # cancelling them instead would cancel the sources waiting on them.
+            self._pool.shutdown(wait=False)
+            self._pool = _forked_pool()
+            return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
