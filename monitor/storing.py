@@ -135,6 +135,7 @@ class StoreWriter:
     def __init__(self, store: Store, sources: int, *, allow_threads: bool = False) -> None:
         self._store = store
         self._pool: ProcessPoolExecutor | None = None
+        self._dead: ProcessPoolExecutor | None = None  # a pool whose writer died
         self._waiting: list[Pending] = []
         self._sending: list[Pending] = []
         self._closed = False
@@ -152,8 +153,9 @@ class StoreWriter:
 
     def __exit__(self, *exc: object) -> None:
         self._closed = True
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self._pool, self._dead):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     @property
     def forked(self) -> bool:
@@ -174,7 +176,8 @@ class StoreWriter:
         try:
             return await asyncio.wrap_future(pending.future)
         except BrokenExecutor:
-            self._pool = None  # the rest is stored inline
+            if self._pool is not None:  # the rest is stored inline
+                self._dead, self._pool = self._pool, None
             return self._store_after_writer_died(pending.item)
 
     def _send(self) -> None:
