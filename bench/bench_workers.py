@@ -15,7 +15,7 @@ the check that every source was polled exactly once.
 
 **Growth.** In this process, with a fake clock: ``--weeks`` weekly cycles in which
 every source is polled once (one run per cycle, each source's result stored through
-``monitor.pipeline.store_result``) and each feed shows its 20 newest items, 3 of them
+``monitor.storing.store_result``) and each feed shows its 20 newest items, 3 of them
 new that week. After the last cycle: rows per table and bytes (PostgreSQL:
 ``pg_total_relation_size`` per table; SQLite: the file after a checkpoint), without
 retention and with ``keep_runs = "90d"``, ``keep_findings = "180d"`` applied after
