@@ -19,14 +19,14 @@ Targets: warm <= 0.8 s and <= 2% of cold bytes; cold <= 1.5 s with parsing and s
 peak RSS <= 150 MB. Latency alone puts a floor under the wall time: ceil(300 / in-flight
 requests) x 100 ms, where in-flight is min(concurrency, 30 hosts x per_host).
 
-Measured 2026-11-29 on the 2-core VM, --runs 10, while bench_parse.py's feed.parse sum
-read 25-37 ms (19 ms on the previous session's VM: this one was 1.3-1.9x slower):
-cold median 1.30-1.51 s over four sets (runs 1.13-1.77 s); warm median 0.69-0.77 s;
-warm bytes 0% of cold (every feed answered 304); peak RSS 110 MB. Storing in the loop
-(--no-writer): cold 1.76 s; parsing and storing in the loop: cold 2.13 s. The two cores
-are shared by three busy processes and run ~40% slower each when both are busy, so the
-cold cycle is bound by the CPU of all three: ~0.7 s fetching, ~0.7 s parsing, ~0.7 s
-storing.
+Measured 2026-11-29/30 on the 2-core VM, three sets of --runs 10, while
+bench_parse.py's feed.parse sum read 28-37 ms (19 ms on the previous session's VM: this
+one was 1.5-1.9x slower): cold medians 1.30, 1.39 and 1.44 s (single runs 1.14-1.60 s);
+warm medians 0.66-0.74 s (single runs 0.57-0.86 s); warm bytes 0% of cold (every feed
+answered 304); peak RSS 111 MB. Storing in the loop (--no-writer): cold 1.76 s;
+parsing and storing in the loop as well: 2.13 s. Three busy processes share the two
+cores, each ~40% slower while both are busy, so the cold cycle is bound by the CPU of
+all three: ~0.7 s fetching, ~0.7 s parsing, ~0.7 s storing.
 """
 
 from __future__ import annotations
