@@ -8,15 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from monitor.config import read_toml
 from monitor.problems import ConfigError, Problem, describe_pydantic_error
 from rules.asof import AsOf
-from rules.claim import Claim
+from rules.claim import Claim, Leaders
 from rules.duration import parse_duration
+
+
+class _LeadersEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    names: list[str] = Field(min_length=1)
+    region: Literal["us", "china", "elsewhere"]
+    weights: Literal["open", "any"] = "open"
 
 
 class _ClaimEntry(BaseModel):
@@ -35,6 +43,12 @@ class _ClaimEntry(BaseModel):
     exists: list[str] = []
     keywords: list[str] = []
     watch: list[str] = []
+    latest: list[str] = []
+    baseline: list[str] = []
+    about: str | None = None
+    leaders: _LeadersEntry | None = None
+    closed: list[str] = []
+    open: list[str] = []
 
     @field_validator("as_of", "released", mode="before")
     @classmethod
@@ -66,6 +80,14 @@ def _to_claim(entry: _ClaimEntry) -> Claim:
         exists=tuple(entry.exists),
         keywords=tuple(entry.keywords),
         watch=tuple(entry.watch),
+        latest=tuple(entry.latest),
+        baseline=tuple(entry.baseline),
+        about=entry.about,
+        leaders=Leaders(tuple(entry.leaders.names), entry.leaders.region, entry.leaders.weights)
+        if entry.leaders
+        else None,
+        closed=tuple(entry.closed),
+        open=tuple(entry.open),
     )
 
 

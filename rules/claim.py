@@ -7,6 +7,22 @@ from datetime import timedelta
 
 from rules.asof import AsOf
 
+ROLE_KEYS = ("latest", "baseline", "about", "leaders", "closed", "open")
+
+
+@dataclass(frozen=True)
+class Leaders:
+    """The *leaders* role: the sentence names ``names`` as the leaders of a category.
+
+    ``region`` is the region of the labs that count ("us", "china", "elsewhere");
+    ``weights`` is "open" when only open-weight releases (hub repos) count, "any" else.
+    A release in the category by another watched lab of that region calls for review.
+    """
+
+    names: tuple[str, ...]
+    region: str
+    weights: str = "open"
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -17,6 +33,16 @@ class Claim:
     ``license`` (the family's license), ``released`` (the period the family came out),
     ``exists`` (models that must exist), ``keywords`` (news worth a review) and
     ``watch`` (the source ids whose findings bear on it; empty means all).
+
+    Roles say what the sentence asserts about each model or lab it names:
+    ``latest`` (named as the newest of its line: a later generation makes the claim
+    stale, or contradicted when already out before the as-of period ended),
+    ``baseline`` (something is compared against it: a newer generation calls for
+    review, never a contradiction), ``about`` (the fact scope of ``license``,
+    ``released`` and ``exists``, with no claim of being latest), ``leaders`` (see
+    Leaders), ``closed`` (labs or models named as not publishing open weights) and
+    ``open`` (models named as open-weight). ``family`` is the legacy key that meant
+    both "latest" and "fact scope"; the claims-file loader maps it onto roles.
     """
 
     id: str
@@ -32,7 +58,17 @@ class Claim:
     exists: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     watch: tuple[str, ...] = ()
+    latest: tuple[str, ...] = ()
+    baseline: tuple[str, ...] = ()
+    about: str | None = None
+    leaders: Leaders | None = None
+    closed: tuple[str, ...] = ()
+    open: tuple[str, ...] = ()
 
     @property
     def has_expectations(self) -> bool:
-        return bool(self.family or self.license or self.released or self.exists or self.keywords)
+        return bool(
+            self.family or self.license or self.released or self.exists or self.keywords
+            or self.latest or self.baseline or self.about or self.leaders
+            or self.closed or self.open
+        )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rules.asof import AsOf
-from rules.claim import Claim
+from rules.claim import Claim, Leaders
 from rules.duration import format_duration, parse_duration
 from storage.models import ClaimRevisionRow, ClaimRow
 
@@ -39,6 +39,10 @@ def claim_values(claim: Claim) -> dict[str, Any]:
         "family": claim.family, "license": claim.license,
         "released": str(claim.released) if claim.released else None,
         "exists": list(claim.exists), "keywords": list(claim.keywords), "watch": list(claim.watch),
+        "latest": list(claim.latest), "baseline": list(claim.baseline), "about": claim.about,
+        "leaders": {"names": list(claim.leaders.names), "region": claim.leaders.region,
+                    "weights": claim.leaders.weights} if claim.leaders else None,
+        "closed": list(claim.closed), "open": list(claim.open),
     }
     return {
         "page": claim.page, "section": claim.section, "text": claim.text,
@@ -63,7 +67,16 @@ def row_to_claim(row: ClaimRow) -> Claim:
         released=AsOf.parse(exp["released"]) if exp.get("released") else None,
         exists=tuple(exp.get("exists", ())), keywords=tuple(exp.get("keywords", ())),
         watch=tuple(exp.get("watch", ())),
+        latest=tuple(exp.get("latest", ())), baseline=tuple(exp.get("baseline", ())),
+        about=exp.get("about"), leaders=_leaders(exp.get("leaders")),
+        closed=tuple(exp.get("closed", ())), open=tuple(exp.get("open", ())),
     )
+
+
+def _leaders(value: Any) -> Leaders | None:
+    if not value:
+        return None
+    return Leaders(tuple(value["names"]), value["region"], value.get("weights", "open"))
 
 
 def sync_claims(

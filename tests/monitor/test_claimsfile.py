@@ -73,3 +73,51 @@ def test_example_claims_are_valid_and_many() -> None:
     page = (EXAMPLE / "page.md").read_text(encoding="utf-8")
     missing = [c.id for c in claims if c.text not in page]
     assert missing == [], "claim text must be an exact substring of page.md"
+
+
+def test_roles_load_and_round_trip_through_the_store(tmp_path: Path) -> None:
+    from rules.claim import Leaders
+    from storage.claims import claim_values, row_to_claim
+    from storage.models import ClaimRow
+
+    text = """
+[[claim]]
+id = "us-frontier"
+page = "p"
+text = "GPT-4o, Claude 3.7 and Gemini 2.0 lead; open models cost less than GPT-4o"
+as_of = "2026-05"
+review_every = "60d"
+latest = ["GPT-4o", "Claude 3.7", "Gemini 2.0"]
+baseline = ["GPT-4o"]
+about = "Qwen3"
+closed = ["Moonshot"]
+open = ["Qwen3"]
+[claim.leaders]
+names = ["Llama 4", "Mistral"]
+region = "us"
+"""
+    (claim,) = load_claims([_write(tmp_path, text)])
+    assert claim.latest == ("GPT-4o", "Claude 3.7", "Gemini 2.0")
+    assert claim.baseline == ("GPT-4o",)
+    assert claim.about == "Qwen3"
+    assert claim.leaders == Leaders(("Llama 4", "Mistral"), "us", "open")
+    assert claim.closed == ("Moonshot",) and claim.open == ("Qwen3",)
+    values = claim_values(claim)
+    row = ClaimRow(id=claim.id, **values)
+    assert row_to_claim(row) == claim
+
+
+def test_leaders_need_a_known_region(tmp_path: Path) -> None:
+    text = """
+[[claim]]
+id = "x"
+page = "p"
+text = "t"
+as_of = "2026"
+review_every = "90d"
+[claim.leaders]
+names = ["Llama 4"]
+region = "mars"
+"""
+    with pytest.raises(ConfigError, match="region"):
+        load_claims([_write(tmp_path, text)])
