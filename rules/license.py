@@ -1,4 +1,7 @@
-"""Rule ``license``: the family's hub repos carry the license the claim states.
+"""Rule ``license``: the hub repos of the model the claim is about carry its license.
+
+The scope is the ``about`` role (never ``latest``: a licence claim does not say the model
+is the newest).
 
 Licenses are the hub's ids ("apache-2.0", "mit", "other"), compared case-insensitively;
 a repo without one is ignored. When most repos of the family differ the claim is
@@ -35,7 +38,7 @@ def license_label(hub_id: str) -> str:
 
 
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
-    claimed = world.model_name(claim.family) if claim.family else None
+    claimed = world.model_name(claim.about) if claim.about else None
     if claimed is None or not claimed.generation or not claim.license:
         return []
     expected = claim.license.strip().lower()
@@ -62,10 +65,10 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     verb = "says" if matching == 1 else "say"
     rest = f"{matching} {verb} {expected}" if matching else f"none say {expected}"
     if contradicted:
-        suggestion = f"{claim.family} ({license_label(most_common)})"
+        suggestion = f"{claim.about} ({license_label(most_common)})"
         cause = f"{NAME}:{generation_id(claimed)}:{expected}"
     else:
-        suggestion = f"{claim.family} ({license_label(expected)}; some repos under other licenses)"
+        suggestion = f"{claim.about} ({license_label(expected)}; some repos under other licenses)"
         cause = f"{NAME}:{generation_id(claimed)}:{expected}:mixed"
     evidence = islice(chain.from_iterable(found.oldest(v) for v in differing), EVIDENCE_LIMIT)
     return [
@@ -75,7 +78,7 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
             status=Status.CONTRADICTED if contradicted else Status.REVIEW,
             cause=cause,
             reason=(
-                f"{count} of {total} {claim.family} repos on the Hugging Face Hub {said}; {rest}."
+                f"{count} of {total} {claim.about} repos on the Hugging Face Hub {said}; {rest}."
             ),
             suggestion=suggestion,
             evidence=tuple(entry.evidence() for entry in evidence),
