@@ -64,13 +64,24 @@ def announces(title: str, read: NameReader) -> bool:
         return True
     parts = [part for part in _PARTS.split(body) if part]
     named = [read(part) for part in parts]
-    return (
-        all(name is not None and len(part.split()) <= NAME_WORDS
-            for part, name in zip(parts, named, strict=True))
-        and any(name is not None and name.generation for name in named)
+    return all(_only_name(part, name) for part, name in zip(parts, named, strict=True)) and any(
+        name is not None and name.generation for name in named
     )
 
 
 def _is_name(text: str, read: NameReader) -> bool:
     name = read(text)
     return name is not None and bool(name.generation) and len(text.split()) <= NAME_WORDS
+
+
+def _only_name(text: str, name: ModelName | None) -> bool:
+    """Whether ``text`` is nothing but the model name: "Claude 3.7 Sonnet", not
+    "Qwen3 Technical Report"."""
+    if name is None or len(text.split()) > NAME_WORDS:
+        return False
+    known = {*name.variant.split("-"), *name.size.split("-"), *name.line.split("-")}
+    tokens = [token for token in re.split(r"[\s_-]+", text) if token]
+    return all(
+        any(char.isdigit() for char in token) or token in known or token == tokens[0]
+        for token in tokens
+    )
