@@ -11,6 +11,7 @@ from monitor import exitcodes
 from monitor.claimsfile import load_claims
 from monitor.context import AppContext, fail
 from monitor.problems import ConfigError
+from rules.claim import family_assumption
 
 SCAFFOLD = ("claimwatch.toml", "claims.toml")
 
@@ -53,3 +54,7 @@ def config_check(app: AppContext) -> None:
         f"{config.path}: ok — {len(config.sources)} sources, {len(claims)} claims "
         f"in {len(config.claims_files)} file(s)"
     )
+    for claim in claims:
+        assumed = family_assumption(claim)
+        if assumed:
+            click.echo(f"note: claim {claim.id!r}: {assumed} (legacy key; write the role)")

@@ -27,6 +27,7 @@ from rules.versions import same_generation
 
 NAME = "leaders"
 SEPARATORS = ("; ", ", ")
+REGIONS = {"us": "US", "china": "Chinese", "elsewhere": "non-US, non-Chinese"}
 
 
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
@@ -38,7 +39,7 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     for entry in _releases(world, claim, leaders, since, now.timestamp()):
         if not _is_leader(entry, leaders, world):
             by_lab.setdefault(entry.observation.lab or entry.source_id, []).append(entry)
-    models = [_model(max(entries, key=_order)) for _, entries in sorted(by_lab.items())]
+    models = [_model(_flagship(entries)) for _, entries in sorted(by_lab.items())]
     edits = _add_to_list(claim.text, leaders, models)
     return [
         _verdict(claim, leaders, lab, entries, since, edits)
@@ -48,6 +49,12 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
 
 def _order(entry: Entry) -> tuple[float, str]:
     return (entry.stamp, entry.key)
+
+
+def _flagship(entries: list[Entry]) -> Entry:
+    """The lab's newest repo of a versioned model line, else its newest repo."""
+    versioned = [e for e in entries if e.name is not None and e.name.generation]
+    return max(versioned or entries, key=_order)
 
 
 def _model(entry: Entry) -> str:
@@ -114,7 +121,7 @@ def _verdict(
 ) -> Verdict:
     first = entries[0]
     newest = max(entries, key=_order)
-    model = _model(newest)
+    model = _model(_flagship(entries))
     named = ", ".join(leaders.names)
     kind = "open weights" if leaders.weights == "open" else "a model"
     start = datetime.fromtimestamp(since, UTC).date().isoformat()
@@ -124,7 +131,7 @@ def _verdict(
         status=Status.REVIEW,
         cause=f"{NAME}:{leaders.region}:{lab.strip().lower()}",
         reason=(
-            f"{lab}, a watched {leaders.region} lab not among the named leaders ({named}), "
+            f"{lab}, a watched {REGIONS.get(leaders.region, leaders.region)} lab not among the named leaders ({named}), "
             f"released {kind} since {start}: {where(first)} ({when(first)})"
             + (f", newest {newest.key} ({when(newest)})" if newest is not first else "")
             + "; re-check who leads."

@@ -12,8 +12,9 @@ across the watched sources:
   *review*, with no date.
 
 Historical facts (``review_every`` "never") are never superseded. Each verdict proposes
-the edit "old name -> the newest generation's name"; the engine makes all edits of a
-claim in one sentence (rules/suggest.py).
+the edit "old name -> the newest generation's name" (named by its newest release, or
+by its mentions when none is released: a mention may name, never date); the engine
+makes all edits of a claim in one sentence (rules/suggest.py).
 """
 
 from __future__ import annotations
@@ -77,15 +78,22 @@ def _verdict(claim: Claim, named: str, claimed: ModelName, found: list[Successor
                 f"; {overtaken}{_newest_clause(newest, newest)}."
             )
             evidence = newest.evidence()
+    named_next = found[0]  # the newest generation known, released or only mentioned
+    if released and named_next is not newest:
+        first = named_next.first
+        reason = reason[:-1] + (
+            f"; {named_next.label} is named in {where(first)} ({when(first)}), but no "
+            "watched source shows its release."
+        )
     return Verdict(
         claim_id=claim.id,
         rule=NAME,
         status=status,
         cause=cause,
         reason=reason,
-        suggestion=f"{newest.suggested_name} in place of {named}",
+        suggestion=f"{named_next.suggested_name} in place of {named}",
         evidence=tuple(entry.evidence() for entry in evidence),
-        edits=((named, newest.suggested_name),),
+        edits=((named, named_next.suggested_name),),
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from rules.asof import AsOf
 from rules.claim import Claim, Leaders
 from rules.duration import format_duration, parse_duration
+from rules.restate import restate
 from storage.models import ClaimRevisionRow, ClaimRow
 
 _FIELDS = ("page", "section", "text", "subject", "as_of", "review_every", "expectations")
@@ -149,15 +150,25 @@ def list_claims(session: Session, *, status: str | None = None,
 
 
 def verify_claim(session: Session, claim_id: str, *, as_of: AsOf, now: datetime, by: str,
-                 text: str | None = None, expectations: dict[str, Any] | None = None) -> ClaimRow:
-    """Re-date a claim (and optionally re-word it); the caller resolves its flags."""
+                 text: str | None = None, expectations: dict[str, Any] | None = None,
+                 notes: list[str] | None = None) -> ClaimRow:
+    """Re-date a claim (and optionally re-word it); the caller resolves its flags.
+
+    New text re-derives the expectations it states (rules/restate.py): a replaced model
+    name moves its role, a corrected date moves ``released``. ``notes``, when given, is
+    filled with what changed.
+    """
     row = session.get(ClaimRow, claim_id)
     if row is None:
         raise KeyError(f"no claim {claim_id!r}")
     before = {"as_of": row.as_of, "text": row.text, "expectations": row.expectations}
     row.as_of = str(as_of)
-    if text:
+    if text and text != row.text:
+        restated, changed = restate(row_to_claim(row), text)
         row.text = text
+        row.expectations = claim_values(restated)["expectations"]
+        if notes is not None:
+            notes.extend(changed)
     if expectations:
         row.expectations = {**row.expectations, **expectations}
     row.updated_at = now

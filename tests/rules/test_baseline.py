@@ -23,7 +23,8 @@ def test_a_newer_generation_of_the_baseline_asks_for_review_never_contradiction(
         "The comparison's baseline GPT-4o has been followed by GPT-5 "
         "(released 2025-08-07, 'Introducing GPT-5', openai)"
     )
-    assert verdict.edits == (("GPT-4o", "GPT-5"),)
+    assert verdict.edits == ()  # a new baseline changes the claim: no pasted edit
+    assert verdict.suggestion.startswith("Re-check the comparison against GPT-5;")
 
 
 def test_a_generation_only_mentioned_is_named_without_a_release_date():
@@ -43,7 +44,7 @@ def test_cause_stays_the_same_as_more_generations_follow():
     first = run(baseline, compare(), OPENAI[:2], NOW)
     later = run(baseline, compare(), OPENAI + [post("Introducing GPT-6", "2026-05-01")], NOW)
     assert first[0].cause == later[0].cause == "baseline:gpt:4"
-    assert later[0].edits == (("GPT-4o", "GPT-6"),)
+    assert "GPT-6" in later[0].reason
 
 
 def test_the_edited_baseline_raises_nothing():
