@@ -125,13 +125,14 @@ def _verdict(
     named = ", ".join(leaders.names)
     kind = "open weights" if leaders.weights == "open" else "a model"
     start = datetime.fromtimestamp(since, UTC).date().isoformat()
+    region = REGIONS.get(leaders.region, leaders.region)
     return Verdict(
         claim_id=claim.id,
         rule=NAME,
         status=Status.REVIEW,
         cause=f"{NAME}:{leaders.region}:{lab.strip().lower()}",
         reason=(
-            f"{lab}, a watched {REGIONS.get(leaders.region, leaders.region)} lab not among the named leaders ({named}), "
+            f"{lab}, a watched {region} lab not among the named leaders ({named}), "
             f"released {kind} since {start}: {where(first)} ({when(first)})"
             + (f", newest {newest.key} ({when(newest)})" if newest is not first else "")
             + "; re-check who leads."
