@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -88,14 +88,20 @@ def sync_claims(
 
     Idempotent: loading the same files twice changes nothing. A claim whose file
     values did not change since the last load keeps what ``verify`` set; a claim no
-    longer in any file is retired (its flags are kept).
+    longer in any file is retired (its flags are kept). A claim re-worded in its file
+    has its expectations follow the edit, as ``verify --text`` does (rules/restate.py).
     """
     report = SyncReport()
     rows = {row.id: row for row in session.scalars(select(ClaimRow))}
     for claim in claims:
-        values = claim_values(claim)
-        digest = _digest(values)
+        digest = _digest(claim_values(claim))
         row = rows.get(claim.id)
+        if row is not None and row.file_digest != digest:
+            loaded = _loaded_text(row)
+            if loaded is not None and loaded != claim.text:
+                # the editor re-worded the claim in its file: the roles follow the edit
+                claim = restate(replace(claim, text=loaded), claim.text)[0]
+        values = claim_values(claim)
         if row is None:
             row = ClaimRow(id=claim.id, **values, file=(files or {}).get(claim.id, ""),
                            file_digest=digest, status="active", created_at=now, updated_at=now)
@@ -125,6 +131,14 @@ def sync_claims(
             _revision(session, row.id, now, by, "retired", {}, {})
             report.retired.append(row.id)
     return report
+
+
+def _loaded_text(row: ClaimRow) -> str | None:
+    """The text the claims file last gave this claim (``verify`` may have changed it since)."""
+    for revision in reversed(row.revisions):
+        if revision.action in ("created", "updated") and "text" in (revision.after or {}):
+            return str(revision.after["text"])
+    return None
 
 
 def _revision(session: Session, claim_id: str, now: datetime, by: str, action: str,
