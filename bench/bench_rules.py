@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rules.asof import AsOf, Precision  # noqa: E402
-from rules.claim import Claim  # noqa: E402
+from rules.claim import Claim, Leaders  # noqa: E402
 from rules.engine import World, evaluate_all  # noqa: E402
 from rules.observed import Observation, SourceHealth  # noqa: E402
 from sources.finding import Finding  # noqa: E402
@@ -185,6 +185,14 @@ def _claim(rng: random.Random, n: int, repo_ids: list[str], source_ids: list[str
     exists = tuple(rng.sample(repo_ids, rng.randrange(3))) if rng.random() < 0.2 else ()
     if exists and rng.random() < 0.3:
         exists = exists + ("Qwen/Qwen3-72B",)
+    roles = rng.random()
+    baseline = (rng.choice(FRONTIER).format(g=rng.choice(FRONTIER_GENERATIONS)),) if (
+        roles < 0.1
+    ) else ()
+    leaders = Leaders(("Llama 4", "Mistral"), rng.choice(["us", "china"])) if (
+        0.1 <= roles < 0.11
+    ) else None
+    closed = ("Kimi", "ERNIE 4.0") if 0.11 <= roles < 0.12 else ()
     return Claim(
         id=f"claim-{n}",
         page="page.md",
@@ -199,6 +207,9 @@ def _claim(rng: random.Random, n: int, repo_ids: list[str], source_ids: list[str
         exists=exists,
         keywords=tuple(rng.sample(KEYWORDS, rng.randrange(4))) if rng.random() < 0.5 else (),
         watch=tuple(rng.sample(source_ids, rng.randrange(1, 4))) if rng.random() < 0.4 else (),
+        baseline=baseline,
+        leaders=leaders,
+        closed=closed,
     )
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cmp_to_key
+from functools import cmp_to_key, lru_cache
 
 from rules.claim import Claim
 from rules.evidence import is_release
@@ -40,6 +40,12 @@ Watch = frozenset[str] | None  # None: every source
 def words(text: str) -> tuple[str, ...]:
     """Lower-cased words of a text: "Qwen3.5-Plus: Towards..." -> ("qwen3.5", "plus", "towards")."""
     return tuple(map(sys.intern, _WORD.findall(text.lower())))  # one string per word
+
+
+@lru_cache(maxsize=4096)
+def lab_words(lab: str) -> frozenset[str]:
+    """The words of a source's lab, once per lab: "Moonshot AI" -> {"moonshot", "ai"}."""
+    return frozenset(words(lab))
 
 
 def has_phrase(text_words: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -196,6 +202,11 @@ class Generation:
     def add_model(self, entry: Entry) -> None:
         self._models.append(entry)
 
+    @property
+    def models(self) -> list[Entry]:
+        """The generation's hub repos, in the order they were read."""
+        return self._models
+
     def licenses(self, watch: Watch) -> Licenses:
         """Hub repos by lower-cased license, for the watched sources."""
         if self._by_source is None:
@@ -249,6 +260,9 @@ class World:
         self._model_counts: dict[str, int] = {}  # source -> hub repos it listed
         self._names: dict[str, ModelName | None] = {}
         self._newest: dict[str, list[Entry]] = {}
+        self._regional: dict[tuple[str, bool], list[Entry]] = {}
+        # answers rules share between claims that ask the same (rules/leaders.py, weights.py)
+        self.memo: dict[tuple[object, ...], object] = {}
         unknown: set[str] = set()
         entries = [self._read(observation, unknown) for observation in observations]
         self._file(entries)
@@ -380,6 +394,19 @@ class World:
 
     def repo_count(self, source_id: str) -> int:
         return self._model_counts.get(source_id, 0)
+
+    def releases_in(self, region: str, open_weights: bool) -> list[Entry]:
+        """Hub repos (or, not ``open_weights``, any release evidence) of the sources of a
+        region, oldest first."""
+        key = (region, open_weights)
+        if key not in self._regional:
+            found = (
+                e for entries in self.by_source.values() for e in entries
+                if e.observation.region == region and e.time is not None
+                and (e.kind == "model" if open_weights else e.release)
+            )
+            self._regional[key] = sorted(found, key=_oldest_key)
+        return self._regional[key]
 
     def newest(self, watch: Watch, limit: int = EVIDENCE_LIMIT) -> list[Entry]:
         """The newest timed findings of the watched sources (of all when None)."""

@@ -14,12 +14,15 @@ releases; the proposed edit adds that lab's newest model to the sentence's list.
 
 from __future__ import annotations
 
+import heapq
 import math
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
 from rules.claim import Claim, Leaders
-from rules.engine import EVIDENCE_LIMIT, Entry, World, watch_of, words
+from rules.engine import EVIDENCE_LIMIT, Entry, World, lab_words, watch_of, words
 from rules.lineage import display_name, when, where
 from rules.suggest import find_span
 from rules.verdict import Status, Verdict
@@ -30,21 +33,61 @@ SEPARATORS = ("; ", ", ")
 REGIONS = {"us": "US", "china": "Chinese", "elsewhere": "non-US, non-Chinese"}
 
 
+@dataclass(frozen=True)
+class _Released:
+    """One source's releases in the category, oldest first, and its flagship."""
+
+    lab: str
+    entries: list[Entry]
+    flagship: Entry
+
+
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     leaders = claim.leaders
     if leaders is None:
         return []
     since = _since(claim, leaders, world, now)
-    by_lab: dict[str, list[Entry]] = {}
-    for entry in _releases(world, claim, leaders, since, now.timestamp()):
-        if not _is_leader(entry, leaders, world):
-            by_lab.setdefault(entry.observation.lab or entry.source_id, []).append(entry)
-    models = [_model(_flagship(entries)) for _, entries in sorted(by_lab.items())]
-    edits = _add_to_list(claim.text, leaders, models)
+    key = (NAME, leaders, since, now)
+    if key not in world.memo:  # the same leaders often appear in several claims of a page
+        world.memo[key] = _other_sources(world, leaders, since, now)
+    by_source: dict[str, _Released] = world.memo[key]  # type: ignore[assignment]
+    watch = watch_of(claim)
+    by_lab: dict[str, list[_Released]] = {}
+    for source_id, released in sorted(by_source.items()):
+        if watch is None or source_id in watch:
+            by_lab.setdefault(released.lab, []).append(released)
+    models = [_model(max((r.flagship for r in found), key=_order)) for found in by_lab.values()]
+    edits = _add_to_list(claim.text, leaders, sorted(models))
     return [
-        _verdict(claim, leaders, lab, entries, since, edits)
-        for lab, entries in sorted(by_lab.items())
+        _verdict(claim, leaders, lab, found, since, edits)
+        for lab, found in sorted(by_lab.items())
     ]
+
+
+def _other_sources(
+    world: World, leaders: Leaders, since: float, now: datetime
+) -> dict[str, _Released]:
+    """The releases since ``since`` of the region's labs that are no leader's, by source."""
+    labs, lines, names = set(), set(), set()
+    for named in leaders.names:
+        claimed = world.model_name(named)
+        if claimed is not None:
+            labs.add(claimed.lab)
+            lines.add(claimed.line)
+        names.update(words(named))
+    by_source: dict[str, list[Entry]] = {}
+    for entry in _releases(world, leaders, since, now.timestamp()):
+        if lab_words(entry.observation.lab) & (labs | names):
+            continue  # the leaders' own hub organisations
+        if entry.name is not None and (entry.name.lab in labs or entry.name.line in lines):
+            continue
+        by_source.setdefault(entry.source_id, []).append(entry)
+    return {
+        source_id: _Released(
+            entries[0].observation.lab or source_id, entries, _flagship(entries)
+        )
+        for source_id, entries in by_source.items()
+    }
 
 
 def _order(entry: Entry) -> tuple[float, str]:
@@ -52,7 +95,7 @@ def _order(entry: Entry) -> tuple[float, str]:
 
 
 def _flagship(entries: list[Entry]) -> Entry:
-    """The lab's newest repo of a versioned model line, else its newest repo."""
+    """The newest repo of a versioned model line, else the newest repo."""
     versioned = [e for e in entries if e.name is not None and e.name.generation]
     return max(versioned or entries, key=_order)
 
@@ -61,20 +104,15 @@ def _model(entry: Entry) -> str:
     return display_name(entry.name) if entry.name is not None else entry.key
 
 
-def _releases(
-    world: World, claim: Claim, leaders: Leaders, since: float, until: float
-) -> list[Entry]:
-    watch = watch_of(claim)
-    found = []
-    for source_id, entries in sorted(world.by_source.items()):
-        if watch is not None and source_id not in watch:
-            continue
-        for entry in entries:
-            if entry.observation.region != leaders.region or not since <= entry.stamp <= until:
-                continue
-            if entry.kind == "model" or (leaders.weights == "any" and entry.release):
-                found.append(entry)
-    return sorted(found, key=lambda e: (e.stamp, e.key))
+def _releases(world: World, leaders: Leaders, since: float, until: float) -> list[Entry]:
+    entries = world.releases_in(leaders.region, leaders.weights == "open")
+    start = bisect_left(entries, since, key=_stamp)
+    end = bisect_right(entries, until, key=_stamp)
+    return entries[start:end]
+
+
+def _stamp(entry: Entry) -> float:
+    return entry.stamp
 
 
 def _since(claim: Claim, leaders: Leaders, world: World, now: datetime) -> float:
@@ -96,32 +134,18 @@ def _since(claim: Claim, leaders: Leaders, world: World, now: datetime) -> float
     return dated if math.isfinite(dated) else claim.as_of.start_utc.timestamp()
 
 
-def _is_leader(entry: Entry, leaders: Leaders, world: World) -> bool:
-    lab_words = set(words(entry.observation.lab))
-    for named in leaders.names:
-        claimed = world.model_name(named)
-        if claimed is not None and (
-            (entry.name is not None and entry.name.line == claimed.line)
-            or claimed.lab in lab_words
-            or (entry.name is not None and entry.name.lab == claimed.lab)
-        ):
-            return True
-        if set(words(named)) & lab_words:
-            return True
-    return False
-
-
 def _verdict(
     claim: Claim,
     leaders: Leaders,
     lab: str,
-    entries: list[Entry],
+    found: list[_Released],
     since: float,
     edits: tuple[tuple[str, str], ...],
 ) -> Verdict:
-    first = entries[0]
-    newest = max(entries, key=_order)
-    model = _model(_flagship(entries))
+    earliest = list(islice(heapq.merge(*(r.entries for r in found), key=_order), EVIDENCE_LIMIT))
+    first = earliest[0]
+    newest = max((r.entries[-1] for r in found), key=_order)
+    model = _model(max((r.flagship for r in found), key=_order))
     named = ", ".join(leaders.names)
     kind = "open weights" if leaders.weights == "open" else "a model"
     start = datetime.fromtimestamp(since, UTC).date().isoformat()
@@ -138,7 +162,7 @@ def _verdict(
             + "; re-check who leads."
         ),
         suggestion=f"Name {model} ({lab}) among the leaders, or dismiss if they still lead.",
-        evidence=tuple(entry.evidence() for entry in islice(entries, EVIDENCE_LIMIT)),
+        evidence=tuple(entry.evidence() for entry in earliest),
         edits=edits,
     )
 

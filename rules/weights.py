@@ -13,41 +13,103 @@ another licence than its first ones, the licence changed: *review*.
 
 from __future__ import annotations
 
-from datetime import datetime
+from bisect import bisect_left
+from datetime import UTC, datetime
 from itertools import islice
 
 from rules.claim import Claim
-from rules.engine import EVIDENCE_LIMIT, Entry, Watch, World, has_phrase, watch_of, words
+from rules.engine import (
+    EVIDENCE_LIMIT,
+    Entry,
+    Watch,
+    World,
+    has_phrase,
+    lab_words,
+    watch_of,
+    words,
+)
 from rules.lineage import when, where
 from rules.verdict import Status, Verdict
 from rules.versions import ModelName, is_newer, same_generation
 
 NAME = "weights"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
-    if not claim.closed and not claim.open:
-        return []
-    repos = _repos(world, watch_of(claim), now.timestamp())
-    found = [_closed(claim, named, repos, world) for named in dict.fromkeys(claim.closed)]
-    found += [_relicensed(claim, named, repos, world) for named in dict.fromkeys(claim.open)]
+    watch = watch_of(claim)
+    found = [
+        _closed(claim, named, *_closed_repos(world, named, watch, now))
+        for named in dict.fromkeys(claim.closed)
+    ]
+    found += [
+        _relicensed(claim, named, _watched(_own_repos(world, named, now), watch))
+        for named in dict.fromkeys(claim.open)
+    ]
     return [verdict for verdict in found if verdict is not None]
 
 
-def _repos(world: World, watch: Watch, until: float) -> list[Entry]:
-    found = [
-        entry
-        for source_id, entries in world.by_source.items()
-        if watch is None or source_id in watch
-        for entry in entries
-        if entry.kind == "model" and entry.time is not None and entry.stamp <= until
+def _watched(entries: list[Entry], watch: Watch) -> list[Entry]:
+    return entries if watch is None else [e for e in entries if e.source_id in watch]
+
+
+def _own_repos(world: World, named: str, now: datetime) -> list[Entry]:
+    """The named model's (brand's, lab's) own hub repos, oldest first; shared by claims."""
+    key = (NAME, "own", named, now)
+    if key not in world.memo:
+        claimed = world.model_name(named)
+        world.memo[key] = [e for e in _candidates(world, named, now) if _own(e, named, claimed)]
+    return world.memo[key]  # type: ignore[return-value]
+
+
+def _newer_repos(world: World, named: str, now: datetime) -> list[Entry]:
+    """Hub repos of newer generations of the named model's line, by its lab."""
+    key = (NAME, "newer", named, now)
+    if key not in world.memo:
+        claimed = world.model_name(named)
+        world.memo[key] = [] if claimed is None or not claimed.generation else [
+            entry for entry in _candidates(world, named, now)
+            if entry.name is not None and is_newer(entry.name, claimed)
+            and _lab_matches(entry, claimed.lab)
+        ]
+    return world.memo[key]  # type: ignore[return-value]
+
+
+def _closed_repos(
+    world: World, named: str, watch: Watch, now: datetime
+) -> tuple[list[Entry], list[Entry]]:
+    own = _watched(_own_repos(world, named, now), watch)
+    return own, ([] if own else _watched(_newer_repos(world, named, now), watch))
+
+
+def _candidates(world: World, named: str, now: datetime) -> list[Entry]:
+    """Hub repos that may be the named model's, brand's, lab's or line's, oldest first:
+    found through the engine's indexes, not by reading every repo."""
+    key = (NAME, "candidates", named, now)
+    if key in world.memo:
+        return world.memo[key]  # type: ignore[return-value]
+    found: dict[int, Entry] = {}
+    claimed = world.model_name(named)
+    if claimed is not None and claimed.generation:
+        for generation in world.generations(claimed.line):
+            found.update((id(e), e) for e in generation.models)
+    phrase = words(named)
+    for entry in world.mentions(phrase, None, after=_EPOCH, until=now):
+        found[id(entry)] = entry
+    for entries in world.by_source.values():
+        if entries and phrase and set(phrase) <= lab_words(entries[0].observation.lab):
+            found.update((id(e), e) for e in entries)
+    repos = [
+        e for e in found.values()
+        if e.kind == "model" and e.time is not None and e.stamp <= now.timestamp()
     ]
-    return sorted(found, key=lambda e: (e.stamp, e.key))
+    world.memo[key] = sorted(repos, key=lambda e: (e.stamp, e.key))
+    return world.memo[key]  # type: ignore[return-value]
 
 
 def _own(entry: Entry, named: str, claimed: ModelName | None) -> bool:
     """Whether the repo is the named model's (or brand's, or lab's) own open weights."""
-    lab_words = set(words(entry.observation.lab))
+    source_lab = lab_words(entry.observation.lab)
     if claimed is not None and claimed.generation:
         return (
             entry.name is not None
@@ -55,24 +117,23 @@ def _own(entry: Entry, named: str, claimed: ModelName | None) -> bool:
             and _lab_matches(entry, claimed.lab)
         )
     phrase = words(named)
-    if set(phrase) <= lab_words:
+    if set(phrase) <= source_lab:
         return True  # the named lab publishes on its own hub organisation
-    return has_phrase(words(entry.key.replace("/", " ")), phrase) and (
+    return has_phrase(entry.words, phrase) and (
         entry.name is None or _lab_matches(entry, entry.name.lab)
     )
 
 
 def _lab_matches(entry: Entry, lab_id: str) -> bool:
     """The hub source speaks for the model's lab ("moonshot" for "Moonshot AI")."""
-    lab_words = set(words(entry.observation.lab))
-    return not lab_words or lab_id in lab_words or bool(set(lab_id.split("-")) & lab_words)
+    source_lab = lab_words(entry.observation.lab)
+    return not source_lab or lab_id in source_lab or bool(set(lab_id.split("-")) & source_lab)
 
 
-def _closed(claim: Claim, named: str, repos: list[Entry], world: World) -> Verdict | None:
-    claimed = world.model_name(named)
-    own = [entry for entry in repos if _own(entry, named, claimed)]
+def _closed(claim: Claim, named: str, own: list[Entry], newer: list[Entry]) -> Verdict | None:
     if own:
-        early = [e for e in own if claim.as_of.compare(e.time) <= 0]  # type: ignore[arg-type]
+        cutoff = claim.as_of.end_utc.timestamp()  # ``own`` is oldest first
+        early = own[: bisect_left(own, cutoff, key=lambda e: e.stamp)]
         shown = early or own
         status = Status.CONTRADICTED if early else Status.REVIEW
         lab = shown[0].observation.lab or shown[0].source_id
@@ -90,13 +151,6 @@ def _closed(claim: Claim, named: str, repos: list[Entry], world: World) -> Verdi
             f"Move {named} out of the closed models, or say which {named} models stay closed.",
             shown,
         )
-    if claimed is None or not claimed.generation:
-        return None
-    newer = [
-        entry for entry in repos
-        if entry.name is not None and is_newer(entry.name, claimed)
-        and _lab_matches(entry, claimed.lab)
-    ]
     if not newer:
         return None
     lab = newer[0].observation.lab or newer[0].source_id
@@ -111,12 +165,8 @@ def _closed(claim: Claim, named: str, repos: list[Entry], world: World) -> Verdi
     )
 
 
-def _relicensed(claim: Claim, named: str, repos: list[Entry], world: World) -> Verdict | None:
-    claimed = world.model_name(named)
-    own = [
-        entry for entry in repos
-        if _own(entry, named, claimed) and isinstance(_license(entry), str)
-    ]
+def _relicensed(claim: Claim, named: str, repos: list[Entry]) -> Verdict | None:
+    own = [entry for entry in repos if isinstance(_license(entry), str)]
     if len(own) < 2 or _license(own[0]) == _license(own[-1]):
         return None
     first, last = own[0], own[-1]
