@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import re
 import threading
@@ -229,7 +230,8 @@ def _add_atom_authors(entries: list[_Entry], root: Any) -> None:
 def slow_entries(body: bytes, content_type: str = "") -> tuple[list[_Entry], Any]:
     """Entries read by feedparser, and feedparser's whole answer (for bozo details)."""
     headers = {"content-type": content_type} if content_type else {}
-    parsed = feedparser.parse(bytes(body), response_headers=headers)
+    # A stream, never bytes or str: feedparser opens a short one that names a path or URL.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
     return [_from_feedparser(entry) for entry in parsed.entries], parsed
 
 

@@ -469,3 +469,12 @@ def test_entry_links_become_absolute_web_urls(link, url):
             b"<link>" + link.encode() + b"</link></item></channel></rss>")
     finding = feed.parse(response(body), feed.Params(url="https://example.org/feed")).findings[0]
     assert finding.url == url
+
+
+def test_a_body_naming_a_local_file_is_never_opened():
+    """feedparser opens a short byte string that names a path: the body is only bytes."""
+    local_feed = (DATA / "feeds" / "qwen_blog_index_latest.xml").resolve()
+    assert feed.parse(response(local_feed.read_bytes()), feed.Params(url="https://e.org/f"))
+    for body in (str(local_feed).encode(), local_feed.as_uri().encode()):
+        with pytest.raises(ParseError):
+            feed.parse(response(body), feed.Params(url="https://example.org/feed"))
