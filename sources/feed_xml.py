@@ -38,11 +38,13 @@ DCTERMS = "http://purl.org/dc/terms/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 MEDIA = "http://search.yahoo.com/mrss/"
 XHTML = "http://www.w3.org/1999/xhtml"
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+ITUNES_AS_WRITTEN = "http://www.itunes.com/DTDs/Podcast-1.0.dtd"  # Apple's own spelling
 
 _RSS_NAMESPACES = ("", RSS090, RSS10, USERLAND, HARVARD)
 _ENTRY_TAGS = (
     *(f"{{{ns}}}item" if ns else "item" for ns in _RSS_NAMESPACES),
-    "ITEM", "Item", f"{{{ATOM10}}}entry", f"{{{ATOM03}}}entry",
+    "ITEM", "Item", f"{{{ATOM10}}}entry", f"{{{ATOM03}}}entry", "entry",
 )
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel", "scriptingnews"})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -54,8 +56,14 @@ for _ns in _RSS_NAMESPACES:
         (_ns, "title"): "title", (_ns, "link"): "link", (_ns, "description"): "summary",
         (_ns, "abstract"): "summary", (_ns, "guid"): "guid", (_ns, "pubdate"): "published",
         (_ns, "category"): "category", (_ns, "author"): "author", (_ns, "body"): "content",
-        (_ns, "lastmod"): "updated",
+        (_ns, "lastmod"): "updated", (_ns, "fullitem"): "content",
     })
+# Atom written without its namespace, as feedparser reads it
+_ROLES.update({
+    ("", "id"): "id", ("", "summary"): "summary", ("", "content"): "content",
+    ("", "published"): "published", ("", "issued"): "published", ("", "updated"): "updated",
+    ("", "modified"): "updated", ("", "created"): "created",
+})
 for _ns in (ATOM10, ATOM03):
     _ROLES.update({
         (_ns, "title"): "title", (_ns, "link"): "atom_link", (_ns, "id"): "id",
@@ -71,9 +79,11 @@ _ROLES.update({
     (DCTERMS, "issued"): "published", (DCTERMS, "created"): "created",
     (DCTERMS, "modified"): "updated", (CONTENT, "encoded"): "content",
     (MEDIA, "title"): "media_title", (MEDIA, "group"): "group", (XHTML, "body"): "content",
-    (XHTML, "div"): "content",
+    (XHTML, "div"): "content", (ITUNES, "summary"): "summary",
+    (ITUNES_AS_WRITTEN, "summary"): "summary",
 })
 _LISTED = frozenset({"category", "author", "atom_author", "atom_link", "link"})
+_LAST_WINS = frozenset({"published", "updated", "created"})  # as feedparser overwrites
 
 
 class _Parser(threading.local):
@@ -149,6 +159,8 @@ def _fields(element: Any) -> dict[str, list[Any]]:
         if role == "group":
             for role_in_group, found in _fields(child).items():
                 fields.setdefault(role_in_group, []).extend(found)
+        elif role in _LAST_WINS:
+            fields[role] = [child]
         elif role is not None and (role in _LISTED or role not in fields):
             fields.setdefault(role, []).append(child)
     return fields
@@ -272,15 +284,12 @@ def _link(element: Any, fields: dict[str, list[Any]], first: dict[str, Any]) -> 
 
 def _link_target(link: Any) -> str:
     href = link.get("href") or link.get("url") or link.get("uri")
-    if href is None:
-        if etree.QName(link).namespace in (ATOM10, ATOM03):
-            return ""
-        return _resolve(link, _text(link))  # RSS: the link is the element's text
     rel = (link.get("rel") or "alternate").strip().lower()
     kind = (link.get("type") or "text/html").strip().lower()
     if rel != "alternate" or kind not in _HTML_TYPES:
         return ""
-    return _resolve(link, href.strip())
+    # RSS (and Atom written loosely) gives the address as the element's text
+    return _resolve(link, (href if href is not None else _text(link)).strip())
 
 
 def _resolve(element: Any, href: str) -> str:
