@@ -154,15 +154,18 @@ def _xml_entries(body: bytes, response: HttpResponse, limit: int
         return _lenient_entries(body, response, limit)
     encoding = (root.getroottree().docinfo.encoding or "utf-8").lower()
     entries, past_cap = feed_xml.read_entries(root, limit, utf8=encoding in ("utf-8", "utf8"))
-    if not entries:
-        _raise_unless_empty_feed(root)
+    if all(entry.is_empty for entry in entries):
+        _raise_unless_empty_feed(root, entries)
     return entries, [], past_cap
 
 
-def _raise_unless_empty_feed(root: Any) -> None:
-    """A well-formed document without entries is an empty feed, or says what it is."""
+def _raise_unless_empty_feed(root: Any, entries: list[FeedEntry]) -> None:
+    """A well-formed document without entries to show is an empty feed, or says what
+    it is instead."""
     if not feed_xml.is_feed_root(root):
         raise ParseError("the document is XML but not an RSS, Atom or RDF feed")
+    if entries:
+        return
     stray = next(root.iter("{*}item", "{*}entry", "item", "entry"), None)
     if stray is not None:
         raise ParseError(f"the feed's entries are in a namespace claimwatch does not read "
