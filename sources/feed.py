@@ -75,7 +75,7 @@ def guess_finding_kind(url: str) -> FindingKind:
 
 def parse(response: HttpResponse, params: Params) -> Parsed:
     try:
-        entries, warnings, dropped, past_cap = read_body(response, params.max_entries)
+        entries, warnings, dropped, capped = read_body(response, params.max_entries)
         _raise_for_arxiv_error(entries)
         kind = params.finding_kind or guess_finding_kind(params.url)
         parsed = _parsed(entries, kind, warnings, dropped, base_url=response.url)
@@ -83,8 +83,8 @@ def parse(response: HttpResponse, params: Params) -> Parsed:
         raise
     except Exception as exc:  # a parser answers with findings or ParseError, nothing else
         raise ParseError(f"feed could not be read: {type(exc).__name__}: {exc}") from exc
-    if past_cap:
-        parsed.warnings.append(entry_cap_warning(params.max_entries, past_cap))
+    if capped:
+        parsed.warnings.append(entry_cap_warning(params.max_entries))
         parsed.complete = False
     return parsed
 
@@ -93,8 +93,9 @@ def parse(response: HttpResponse, params: Params) -> Parsed:
 
 
 def read_body(response: HttpResponse, limit: int = DEFAULT_MAX_ENTRIES
-              ) -> tuple[list[FeedEntry], list[str], int, int]:
-    """(entries, warnings, malformed items dropped, entries past ``limit``)."""
+              ) -> tuple[list[FeedEntry], list[str], int, bool]:
+    """(entries, warnings, malformed items dropped, whether entries past ``limit``
+    were left unread)."""
     body = response.body
     head = _head(body)
     if not head:
@@ -103,9 +104,9 @@ def read_body(response: HttpResponse, limit: int = DEFAULT_MAX_ENTRIES
         raise ParseError(_html_message(response))
     if head[:1] in (b"{", b"["):
         entries, dropped, past_cap = read_json_feed(body, limit)
-        return entries, [], dropped, past_cap
-    entries, warnings, past_cap = _xml_entries(body, response, limit)
-    return entries, warnings, 0, past_cap
+        return entries, [], dropped, past_cap > 0
+    entries, warnings, capped = _xml_entries(body, response, limit)
+    return entries, warnings, 0, capped
 
 
 def _head(body: bytes) -> bytes:
@@ -147,16 +148,14 @@ def _html_message(response: HttpResponse) -> str:
 
 
 def _xml_entries(body: bytes, response: HttpResponse, limit: int
-                 ) -> tuple[list[FeedEntry], list[str], int]:
+                 ) -> tuple[list[FeedEntry], list[str], bool]:
     try:
-        root = feed_xml.parse_document(body, response.url)
+        entries, capped, root = feed_xml.stream_entries(body, response.url, limit)
     except (etree.XMLSyntaxError, ValueError):
         return _lenient_entries(body, response, limit)
-    encoding = (root.getroottree().docinfo.encoding or "utf-8").lower()
-    entries, past_cap = feed_xml.read_entries(root, limit, utf8=encoding in ("utf-8", "utf8"))
-    if all(entry.is_empty for entry in entries):
+    if root is not None and all(entry.is_empty for entry in entries):
         _raise_unless_empty_feed(root, entries)
-    return entries, [], past_cap
+    return entries, [], capped
 
 
 def _raise_unless_empty_feed(root: Any, entries: list[FeedEntry]) -> None:
@@ -173,23 +172,23 @@ def _raise_unless_empty_feed(root: Any, entries: list[FeedEntry]) -> None:
 
 
 def _lenient_entries(body: bytes, response: HttpResponse, limit: int
-                     ) -> tuple[list[FeedEntry], list[str], int]:
+                     ) -> tuple[list[FeedEntry], list[str], bool]:
     entries, parsed = read_leniently(body, response.url, response.content_type)
-    past_cap = max(0, len(entries) - limit)
+    capped = len(entries) > limit
     entries = entries[:limit]
     if not parsed.bozo:
         if not entries and not parsed.version:
             raise ParseError("the document is XML but not an RSS, Atom or RDF feed")
-        return entries, [], past_cap
+        return entries, [], capped
     problem = str(parsed.get("bozo_exception", "")) or "unknown problem"
     if not any(not entry.is_empty for entry in entries):
         entries = recovered_entries(body, response.url)
-        past_cap = max(0, len(entries) - limit)
+        capped = len(entries) > limit
         entries = entries[:limit]
     if not entries:
         raise ParseError(f"not a readable feed ({problem}), and no entries could be recovered")
     warning = f"the feed is not well-formed ({problem}); entries read anyway: {len(entries)}"
-    return entries, [warning], past_cap
+    return entries, [warning], capped
 
 
 # --- from entries to findings ------------------------------------------------------

@@ -108,6 +108,47 @@ def parse_document(body: bytes, base_url: str) -> Any:
     return etree.fromstring(body, parser=_PARSER.parser, base_url=base_url or None)
 
 
+_CHUNK = 1 << 20
+
+
+def stream_entries(body: bytes, base_url: str, limit: int) -> tuple[list[FeedEntry], bool, Any]:
+    """Up to ``limit`` entries, whether more follow, and the root once it is all read.
+
+    The body is fed to lxml a chunk at a time and each entry is let go once read, so a
+    huge feed costs memory by the cap, not by its size; past the cap nothing more is
+    parsed. XMLSyntaxError when the part read is not well-formed XML.
+    """
+    if body[:1].isspace() or body.startswith(b"\xef\xbb\xbf"):
+        body = body.removeprefix(b"\xef\xbb\xbf").lstrip()  # as in parse_document
+    parser = etree.XMLPullParser(
+        events=("end",), tag=_ENTRY_TAGS, resolve_entities="internal", no_network=True,
+        load_dtd=False, huge_tree=False, base_url=base_url or None,
+    )
+    entries: list[FeedEntry] = []
+    utf8: bool | None = None
+    for start in range(0, max(len(body), 1), _CHUNK):
+        parser.feed(body[start : start + _CHUNK])
+        for _, element in parser.read_events():
+            if len(entries) >= limit:
+                return entries, True, None
+            if utf8 is None:
+                encoding = element.getroottree().docinfo.encoding or "utf-8"
+                utf8 = encoding.lower() in ("utf-8", "utf8")
+            entries.append(read_entry(element, utf8=utf8))
+            _let_go(element)
+    root = parser.close()
+    return entries, False, root
+
+
+def _let_go(element: Any) -> None:
+    """Free an entry already read, and whatever came before it."""
+    element.clear(keep_tail=True)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
 def is_feed_root(root: Any) -> bool:
     return isinstance(root.tag, str) and etree.QName(root).localname.lower() in _FEED_ROOTS
 
@@ -293,8 +334,8 @@ def _link_target(link: Any) -> str:
 
 
 def _resolve(element: Any, href: str) -> str:
-    if not href:
-        return ""
+    if not href or href.startswith(("https://", "http://")):
+        return href  # empty, or absolute already: the common case, no base to look up
     base = element.base
     if not base:
         return href

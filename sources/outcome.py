@@ -43,8 +43,7 @@ class FetchOutcome:
 DEFAULT_MAX_ENTRIES = 5000
 
 
-def entry_cap_warning(cap: int, left_out: int) -> str:
+def entry_cap_warning(cap: int) -> str:
     """What a source's status says when it stopped at its entry cap."""
-    more = f"{left_out:,} more" if left_out else "more"
-    return (f"stopped at the entry cap of {cap:,} entries (max_entries); {more} "
-            f"not read: raise max_entries if this source really has that many")
+    return (f"stopped at the entry cap of {cap:,} entries (max_entries); more were not "
+            f"read: raise max_entries if this source really has that many")
