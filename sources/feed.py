@@ -4,8 +4,8 @@ Covers lab blogs, GitHub ``releases.atom`` and arXiv API queries. One entry beco
 one :class:`Finding`; the finding kind is ``post``, ``release`` or ``paper`` (set in
 the config, or guessed from the URL). At most ``max_entries`` entries are read.
 
-Why one lxml walk first and feedparser only when lxml fails: over feedparser's own
-corpus the walk agrees with feedparser's answers and is ~10x faster (bench/bench_parse.py).
+Why an lxml walk first and feedparser only when lxml fails: the walk reads what feedparser
+reads (bench/bench_feed_conformance.py) in 0.1-0.35x its CPU time (bench/bench_parse.py).
 
 HTML pages and JSON are told apart first; XML goes to :mod:`sources.feed_xml`, and only
 a body lxml finds ill-formed to :mod:`sources.feed_lenient`. Neither parser is ever
@@ -150,7 +150,7 @@ def _html_message(response: HttpResponse) -> str:
 def _xml_entries(body: bytes, response: HttpResponse, limit: int
                  ) -> tuple[list[FeedEntry], list[str], bool]:
     try:
-        entries, capped, root = feed_xml.stream_entries(body, response.url, limit)
+        entries, capped, root = feed_xml.read_document(body, response.url, limit)
     except (etree.XMLSyntaxError, ValueError):
         return _lenient_entries(body, response, limit)
     if root is not None and all(entry.is_empty for entry in entries):
@@ -260,11 +260,16 @@ def to_finding(entry: FeedEntry, finding_kind: FindingKind, base_url: str = "") 
     )
 
 
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][!-~]*)?\Z")
+
+
 def web_url(link: str, base_url: str = "") -> str | None:
     """The entry link made absolute; None unless a valid http(s) URL (it becomes an href
     in mail)."""
     if not link:
         return None
+    if _PLAIN_WEB_URL.match(link):
+        return link  # the common case, valid as written: no parsing needed
     try:
         url = link if link.startswith(("https://", "http://")) else urljoin(base_url, link)
         parts = urlsplit(url)

@@ -89,13 +89,18 @@ _HTML_ELEMENT_NAMES = (
 _HTML_ELEMENTS = frozenset(_HTML_ELEMENT_NAMES.split())
 
 
+_CLOSE_TAG_OR_ENTITY = re.compile(r"</\w+>|&#?\w+;")
+_TAG_NAME = re.compile(r"</?(\w+)")
+_ENTITY_NAME = re.compile(r"&(\w+);")
+
+
 def looks_like_html(text: str) -> bool:
     """True when an untyped RSS text is HTML after all (feedparser's rule)."""
-    if not (re.search(r"</\w+>", text) or re.search(r"&#?\w+;", text)):
+    if ("<" not in text and "&" not in text) or not _CLOSE_TAG_OR_ENTITY.search(text):
         return False
-    if any(tag.lower() not in _HTML_ELEMENTS for tag in re.findall(r"</?(\w+)", text)):
+    if any(tag.lower() not in _HTML_ELEMENTS for tag in _TAG_NAME.findall(text)):
         return False
-    return all(name in html.entities.entitydefs for name in re.findall(r"&(\w+);", text))
+    return all(name in html.entities.entitydefs for name in _ENTITY_NAME.findall(text))
 
 
 def untyped_text(text: str) -> str:

@@ -102,24 +102,37 @@ _PARSER = _Parser()
 
 def parse_document(body: bytes, base_url: str) -> Any:
     """The document's root element; XMLSyntaxError when it is not well-formed XML."""
-    if body[:1].isspace() or body.startswith(b"\xef\xbb\xbf"):
-        # a leading newline (or a BOM then one) before <?xml is common and harmless
-        body = body.removeprefix(b"\xef\xbb\xbf").lstrip()
+    body = _without_leading_space(body)
     return etree.fromstring(body, parser=_PARSER.parser, base_url=base_url or None)
 
 
+def _without_leading_space(body: bytes) -> bytes:
+    """A leading newline (or a UTF-8 BOM then one) before ``<?xml`` is common and
+    harmless, but lxml refuses it."""
+    if body[:1].isspace() or body.startswith(b"\xef\xbb\xbf"):
+        return body.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return body
+
+
 _CHUNK = 1 << 20
+# Up to this size a body is parsed whole (a tree of it costs ~10x its size: bounded,
+# and 2x faster); above it, streamed.
+_STREAM_ABOVE = 1 << 20
 
 
-def stream_entries(body: bytes, base_url: str, limit: int) -> tuple[list[FeedEntry], bool, Any]:
+def read_document(body: bytes, base_url: str, limit: int) -> tuple[list[FeedEntry], bool, Any]:
     """Up to ``limit`` entries, whether more follow, and the root once it is all read.
 
-    The body is fed to lxml a chunk at a time and each entry is let go once read, so a
-    huge feed costs memory by the cap, not by its size; past the cap nothing more is
-    parsed. XMLSyntaxError when the part read is not well-formed XML.
+    A large body is fed to lxml a chunk at a time and each entry is let go once read,
+    so a huge feed costs memory by the cap, not by its size; past the cap nothing more
+    is parsed. XMLSyntaxError when the part read is not well-formed XML.
     """
-    if body[:1].isspace() or body.startswith(b"\xef\xbb\xbf"):
-        body = body.removeprefix(b"\xef\xbb\xbf").lstrip()  # as in parse_document
+    body = _without_leading_space(body)
+    if len(body) <= _STREAM_ABOVE:
+        root = parse_document(body, base_url)
+        encoding = (root.getroottree().docinfo.encoding or "utf-8").lower()
+        entries, capped = read_entries(root, limit, utf8=encoding in ("utf-8", "utf8"))
+        return entries, capped, root
     parser = etree.XMLPullParser(
         events=("end",), tag=_ENTRY_TAGS, resolve_entities="internal", no_network=True,
         load_dtd=False, huge_tree=False, base_url=base_url or None,
@@ -157,15 +170,14 @@ def iter_entry_elements(root: Any) -> Iterator[Any]:
     return root.iter(*_ENTRY_TAGS)
 
 
-def read_entries(root: Any, limit: int, *, utf8: bool = True) -> tuple[list[FeedEntry], int]:
-    """Up to ``limit`` entries of the document, and how many more it holds."""
+def read_entries(root: Any, limit: int, *, utf8: bool = True) -> tuple[list[FeedEntry], bool]:
+    """Up to ``limit`` entries of the document, and whether it holds more."""
     entries: list[FeedEntry] = []
-    elements = iter_entry_elements(root)
-    for element in elements:
+    for element in iter_entry_elements(root):
         if len(entries) >= limit:
-            return entries, 1 + sum(1 for _ in elements)
+            return entries, True
         entries.append(read_entry(element, utf8=utf8))
-    return entries, 0
+    return entries, False
 
 
 def read_entry(element: Any, *, utf8: bool = True) -> FeedEntry:
@@ -195,21 +207,36 @@ def _fields(element: Any) -> dict[str, list[Any]]:
         tag = child.tag
         if not isinstance(tag, str):
             continue  # a comment or processing instruction
-        namespace, _, local = tag[1:].partition("}") if tag[0] == "{" else ("", "", tag)
-        role = _ROLES.get((namespace, local.lower()))
+        role = _TAG_ROLES.get(tag) or _role_of(tag)
         if role == "group":
             for role_in_group, found in _fields(child).items():
                 fields.setdefault(role_in_group, []).extend(found)
         elif role in _LAST_WINS:
             fields[role] = [child]
-        elif role is not None and (role in _LISTED or role not in fields):
+        elif role and (role in _LISTED or role not in fields):
             fields.setdefault(role, []).append(child)
     return fields
+
+
+_TAG_ROLES: dict[str, str] = {}  # tag as lxml spells it -> role ("" for none)
+
+
+def _role_of(tag: str) -> str:
+    role = _ROLES.get((_namespace(tag), tag.rpartition("}")[2].lower()), "")
+    if len(_TAG_ROLES) < 4096:  # a hostile feed must not grow it for ever
+        _TAG_ROLES[tag] = role
+    return role
+
+
+def _namespace(tag: str) -> str:
+    return tag[1 : tag.index("}")] if tag[:1] == "{" else ""
 
 
 def _text(element: Any) -> str:
     if element is None:
         return ""
+    if not len(element):
+        return (element.text or "").strip()
     return "".join(element.itertext()).strip()
 
 
@@ -234,8 +261,7 @@ def _first_text(first: dict[str, Any], roles: tuple[str, ...],
 
 def typed_text(element: Any, html_reader: Callable[[str], str] = html_to_text) -> str:
     """An element's text read by its type: text kept as is, HTML and XHTML as text."""
-    namespace = etree.QName(element).namespace
-    kind, encoded = _content_kind(element, namespace)
+    kind, encoded = _content_kind(element, _namespace(element.tag))
     if encoded:
         raw = _base64_text("".join(element.itertext()))
         return html_reader(raw) if kind == "html" else collapse(raw)
@@ -249,7 +275,7 @@ def typed_text(element: Any, html_reader: Callable[[str], str] = html_to_text) -
     return collapse(raw)
 
 
-def _content_kind(element: Any, namespace: str | None) -> tuple[str, bool]:
+def _content_kind(element: Any, namespace: str) -> tuple[str, bool]:
     """("text" | "html" | "xhtml" | "untyped", base64-encoded?) for one text element."""
     declared = (element.get("type") or "").strip().lower()
     if namespace == ATOM03:
@@ -307,8 +333,10 @@ def _visible_text(element: Any) -> Iterator[str]:
 
 def _link(element: Any, fields: dict[str, list[Any]], first: dict[str, Any]) -> str:
     """The entry's web page: alternate (or rel-less) HTML link first, then a permalink."""
-    candidates = sorted(fields.get("atom_link", []) + fields.get("link", []),
-                        key=lambda child: child.getparent().index(child))
+    candidates = fields.get("link", [])
+    if "atom_link" in fields:  # both kinds: in document order
+        candidates = sorted(fields["atom_link"] + candidates,
+                            key=lambda child: child.getparent().index(child))
     for link in candidates:
         href = _link_target(link)
         if href:
@@ -353,6 +381,6 @@ def _tags(elements: list[Any]) -> list[str]:
 def _authors(fields: dict[str, list[Any]]) -> list[str]:
     names = [_text(element) for element in fields.get("author", [])]
     for author in fields.get("atom_author", []):
-        namespace = etree.QName(author).namespace
-        names.append(_text(author.find(f"{{{namespace}}}name")))
+        namespace = _namespace(author.tag)
+        names.append(_text(author.find(f"{{{namespace}}}name" if namespace else "name")))
     return [name for name in dict.fromkeys(names) if name]
