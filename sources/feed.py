@@ -278,7 +278,7 @@ def web_url(link: str, base_url: str = "") -> str | None:
         return None  # e.g. "http://example.c[o.test/": an unbalanced IPv6 bracket
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
-    return url if url.isprintable() and " " not in url else None
+    return parts.geturl() if url.isprintable() and " " not in url else None
 
 
 def _github_release_tag(entry: FeedEntry) -> str | None:

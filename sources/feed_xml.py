@@ -344,11 +344,20 @@ def _link(element: Any, fields: dict[str, list[Any]], first: dict[str, Any]) -> 
     href = _attribute(element, "HREF")  # CDF
     if href:
         return _resolve(element, href)
+    # A permalink guid (or an Atom id) is the page only when it is a URL or a path: an
+    # opaque "post-17" is not made into one by joining it to the feed's address.
     guid = first.get("guid")
     if guid is not None and _attribute(guid, "isPermaLink").lower() in ("", "true"):
-        return _resolve(guid, _text(guid))
+        return _url_or_path(guid)
     atom_id = first.get("id")
-    return _resolve(atom_id, _text(atom_id)) if atom_id is not None else ""
+    return _url_or_path(atom_id) if atom_id is not None else ""
+
+
+def _url_or_path(element: Any) -> str:
+    href = _text(element)
+    if href[:1] == "/" or href[:8].lower().startswith(("https://", "http://")):
+        return _resolve(element, href)
+    return ""
 
 
 def _link_target(link: Any) -> str:

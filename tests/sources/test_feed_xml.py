@@ -91,6 +91,8 @@ def test_guids_are_links_only_when_permalinks():
     assert first(permalink).url == "http://x.example/p"
     assert first(not_one).url is None
     assert first(not_one).key == "http://x.example/p"  # still its key
+    not_a_url = RSS % b"<item><title>t</title><guid>post-17</guid></item>"
+    assert first(not_a_url).url is None  # not made into https://example.org/post-17
 
 
 @pytest.mark.parametrize("link", ["http://example.c[o.test/", "http://x.example:port/",
@@ -186,3 +188,27 @@ def test_an_ill_formed_feed_falls_back_to_feedparser(monkeypatch):
 ])
 def test_double_encoded_utf8_repair(text, repaired):
     assert repair_double_utf8(text) == repaired
+
+
+def test_a_large_body_streamed_reads_as_the_whole_tree_does():
+    from sources import feed_xml
+
+    items = b"".join(b'<entry xml:base="http://b.example/%d/"><id>e%d</id><title>T %d</title>'
+                     b'<link href="p.html"/></entry>' % (n, n, n) for n in range(12_000))
+    body = b'<feed xmlns="http://www.w3.org/2005/Atom">' + items + b"</feed>"
+    assert len(body) > feed_xml._STREAM_ABOVE
+    streamed, capped, root = feed_xml.read_document(body, "https://e.org/f", 20_000)
+    whole = feed_xml.read_entries(feed_xml.parse_document(body, "https://e.org/f"), 20_000)[0]
+    assert (capped, root is not None, len(streamed)) == (False, True, 12_000)
+    assert streamed == whole
+    assert streamed[11_999].link == "http://b.example/11999/p.html"
+
+
+def test_a_large_body_ill_formed_late_falls_back_to_feedparser():
+    items = b"".join(b"<item><guid>g%d</guid><title>T</title></item>" % n for n in range(40_000))
+    body = RSS % (items + b"<item><title>broken &nbsp; entity</title></item>")
+    url = "https://example.org/feed"
+    parsed = feed.parse(HttpResponse(url=url, status=200, headers={}, body=body),
+                        feed.Params(url=url, max_entries=50_000))
+    assert len(parsed.findings) == 40_001
+    assert "not well-formed" in parsed.warnings[0]
