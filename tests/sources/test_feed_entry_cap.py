@@ -134,3 +134,46 @@ def test_pages_stop_being_read_at_the_cap(monkeypatch):
         assert any("entry cap of 250" in warning for warning in result.warnings)
         assert server.count("/api/models/p3") == 1
         assert server.count("/api/models/p4") == 0  # never read past the cap
+
+
+CLAIMS = """\
+[[claim]]
+id = "cac-rules"
+page = "test-page"
+section = "Policy"
+text = "China's generative AI rules date from 2023."
+subject = "CAC generative AI rules"
+as_of = "2023"
+review_every = "never"
+"""
+
+
+def test_sources_list_shows_a_capped_source(tmp_path):
+    import json as json_module
+
+    from tests.conftest import write_config
+    from tests.monitor.test_cli import run
+
+    with LoopbackServer() as server:
+        server.route("/feed.xml", Reply(body=huge_rss(30),
+                                        headers={"Content-Type": "application/rss+xml"}))
+        config = write_config(tmp_path / "site", f"""\
+            [claims]
+            files = ["claims.toml"]
+
+            [[source]]
+            id = "big-blog"
+            kind = "feed"
+            lab = "Alibaba Qwen"
+            region = "china"
+            url = "{server.url('/feed.xml')}"
+            max_entries = 10
+            """, claims=CLAIMS)
+        fetched = run("fetch", "--all", config=config)
+        assert fetched.exit_code == 0, fetched.output
+    (row,) = [json_module.loads(line)
+              for line in run("sources", "list", "--json", config=config).output.splitlines()]
+    assert (row["status"], row["complete"]) == ("ok", False)
+    assert any("entry cap of 10" in warning for warning in row["warnings"])
+    table = run("sources", "list", config=config).output
+    assert "warning: stopped at the entry cap of 10 entries (max_entries)" in table
