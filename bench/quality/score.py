@@ -18,7 +18,9 @@ the store, followed by a new check. It counts as resolved when that claim then h
 open flag of the same cause and no open flag whose cause was not open before. A claim
 with several suggested flags has them applied one per round, each on a fresh copy.
 
-Precision counts as 0 when nothing is flagged, and the resolved share as 0 when no
+It also counts, for information, the suggestions that read as the claim's sentence
+edited rather than as an instruction ("Re-verify the claim ..."). Precision counts as
+0 when nothing is flagged, and the resolved share as 0 when no
 flag has a suggestion, so that silence never scores. The commands run in this process
 through click's runner, as the CLI would run them. Exit 0 unless the script itself
 fails (a check that cannot run, a claim of the world missing from the labels).
@@ -27,6 +29,7 @@ fails (a check that cannot run, a claim of the world missing from the labels).
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import shutil
 import sqlite3
@@ -78,6 +81,7 @@ class Figures:
     confusion: dict[str, dict[str, int]]
     disagreements: list[dict]
     suggestions_applied: int = 0
+    suggestions_in_place: int = 0
     suggestions_resolved: int = 0
     suggestions_resolved_share: float = 0.0
     unresolved_suggestions: list[dict] = field(default_factory=list)
@@ -131,9 +135,20 @@ class Workspace:
         return result.exit_code, result.output
 
     def check(self) -> None:
-        code, output = self.run("check", "--all", "--replay", str(self.snapshot), "--no-alerts")
+        """One check of every source; a source that fails would make the figures lie."""
+        code, output = self.run(
+            "check", "--all", "--replay", str(self.snapshot), "--no-alerts", "--json"
+        )
         if code not in (0, 1):
             raise ScoreError(f"claimwatch check exited {code}:\n{output}")
+        report = json.loads(output[output.index("{"):])
+        failed = [
+            f"{s['source_id']} ({s['category']}: {s['message']})"
+            for s in report["sources"]
+            if s["category"] not in ("ok", "not-modified")
+        ]
+        if failed:
+            raise ScoreError(f"sources failed in the world: {', '.join(failed)}")
 
     def open_flags(self) -> list[Flag]:
         code, output = self.run("flags", "list", "--status", "open", "--json")
@@ -217,6 +232,14 @@ def agreement(expected: dict[str, dict], flags: list[Flag], now: str) -> Figures
     )
 
 
+def looks_in_place(suggestion: str, text: str) -> bool:
+    """Whether a suggestion reads as the claim's sentence edited, not an instruction.
+
+    Informational only: most of the characters are kept (difflib ratio >= 0.5).
+    """
+    return difflib.SequenceMatcher(None, suggestion.lower(), text.lower()).ratio() >= 0.5
+
+
 def as_of_like(original: str, now: datetime) -> str:
     """``now`` at the precision of the claim's as-of: "2025", "2025-12" or "2025-12-01"."""
     return {1: f"{now:%Y}", 2: f"{now:%Y-%m}"}.get(len(original.split("-")), f"{now:%Y-%m-%d}")
@@ -277,6 +300,7 @@ def score(world: Path = WORLD, expected_path: Path = EXPECTED, suggestions: bool
     now = datetime.fromisoformat(now_text)
     claims = tomllib.loads((world / "claims.toml").read_text(encoding="utf-8"))["claim"]
     as_of = {claim["id"]: str(claim["as_of"]) for claim in claims}
+    texts = {claim["id"]: claim["text"] for claim in claims}
     missing = sorted(set(as_of) - set(expected))
     if missing:
         raise ScoreError(f"claims without an expected verdict: {', '.join(missing)}")
@@ -289,6 +313,10 @@ def score(world: Path = WORLD, expected_path: Path = EXPECTED, suggestions: bool
             applied = sum(1 for flag in flags if flag.suggestion)
             resolved, unresolved = score_suggestions(base, flags, as_of, now, Path(scratch))
             figures.suggestions_applied = applied
+            figures.suggestions_in_place = sum(
+                1 for flag in flags
+                if flag.suggestion and looks_in_place(flag.suggestion, texts[flag.claim_id])
+            )
             figures.suggestions_resolved = resolved
             figures.suggestions_resolved_share = share(resolved, applied)
             figures.unresolved_suggestions = unresolved
@@ -318,6 +346,10 @@ def render(figures: Figures, suggestions: bool = True) -> str:
             f"  suggestions resolve {figures.suggestions_resolved_share:.3f}  "
             f"(target >= {target}, {_mark(figures.suggestions_resolved_share, target)})  "
             f"{figures.suggestions_resolved} of {figures.suggestions_applied} applied"
+        )
+        lines.append(
+            f"  suggestions that read as the sentence edited: {figures.suggestions_in_place} "
+            f"of {figures.suggestions_applied} (informational)"
         )
     lines += ["", "confusion (rows: editor, columns: claimwatch)"]
     lines.append(" " * 14 + "".join(f"{column:>14}" for column in VERDICTS))
