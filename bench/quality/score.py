@@ -378,7 +378,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-suggestions", action="store_true", help="Skip applying the suggestions."
     )
     args = parser.parse_args(argv)
-    figures = score(args.world, args.expected, suggestions=not args.no_suggestions)
+    try:
+        figures = score(args.world, args.expected, suggestions=not args.no_suggestions)
+    except ScoreError as exc:
+        print(f"score.py: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(asdict(figures), indent=2))
     else:
