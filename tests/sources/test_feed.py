@@ -405,7 +405,10 @@ def test_fuzzed_bodies_give_findings_or_parse_error_only():
     ("2024-05-01T10:00:00", utc(2024, 5, 1, 10)),  # no offset: taken as UTC
     ("2025-12-12T18:30:16Z", utc(2025, 12, 12, 18, 30, 16)),
     ("Wed, 02 Oct 2002 08:00:00 EST", utc(2002, 10, 2, 13)),
+    ("2003-12", utc(2003, 12, 1)),  # W3DTF month precision: python-dateutil
+    ("Sun 31 December 2003 10:14 EST", utc(2003, 12, 31, 15, 14)),
     ("not a date", None),
+    ("12", None),  # no year: not a date, though dateutil would read one
     ("", None),
     (None, None),
     ("9999-12-31T23:59:59-23:00", None),  # past the end of time once in UTC
