@@ -84,6 +84,12 @@ class ClaimView:
     status: str  # contradicted | stale | review | unchecked | fresh
     flags: tuple[FlagView, ...]  # open ones, worst first
     history: tuple[HistoryEntry, ...]  # oldest first
+    watch: tuple[str, ...] = ()  # the source ids it watches; empty: every source
+
+    @property
+    def age_only(self) -> bool:
+        """Flagged only because its review fell due (rule ``age``)."""
+        return bool(self.flags) and all(flag.rule == "age" for flag in self.flags)
 
     @property
     def reason(self) -> str:
@@ -203,10 +209,16 @@ def claims_with_status(session: Session) -> list[ClaimView]:
             status=claim_status((flag.verdict for flag in flags.get(row.id, ())),
                                 judged=judged(row)),
             flags=tuple(flags.get(row.id, ())), history=tuple(history[row.id]),
+            watch=_watch(row.expectations),
         )
         for row in rows
     ]
     return sorted(views, key=lambda view: CLAIM_STATUSES.index(view.status))
+
+
+def _watch(expectations: dict[str, Any] | None) -> tuple[str, ...]:
+    watch = (expectations or {}).get("watch")
+    return tuple(str(source_id) for source_id in watch) if isinstance(watch, list) else ()
 
 
 # ---------------------------------------------------------------- weekly series
