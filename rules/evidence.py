@@ -7,7 +7,7 @@ release when its title announces the model it names:
 - it opens with an announcing word: "Introducing X", "Meet X", "Announcing X",
   "Releasing X", "Hello X", "Unveiling X", "Launching X";
 - it says so: "X is now available", "X release", "X launches", "X model card",
-  "X system card";
+  "X system card", "A new era of intelligence with X";
 - the model name heads it: "X: our most intelligent model", or the title is only
   model names ("Claude Opus 4.1", "OpenAI o1-mini", "Claude Fable 5 and Claude Mythos 5").
 
@@ -33,7 +33,7 @@ _LEAD = re.compile(
 )
 _SAYS_RELEASED = re.compile(
     r"\b(?:is now (?:generally )?available|now available|is here|released?|releases|"
-    r"launch(?:es|ed)?|model card|system card)\b"
+    r"launch(?:es|ed)?|model card|system card|a new era)\b"
 )
 _LAB = re.compile(
     r"^(?:openai|anthropic|google deepmind|google|deepmind|meta|mistral ai|alibaba|qwen team|"

@@ -6,27 +6,27 @@ labs asks for a *review*: for ``weights = "open"`` a hub repo (open weights), fo
 ``"any"`` any release evidence. Sources say their lab and region (the config's
 ``[[source]]`` lab and region, carried on each observation).
 
-Releases count from the earliest release of a named leader model (the leaders were
-leading from then on), or from the start of the as-of period when no leader is dated.
-One verdict per other lab (cause ``leaders:<region>:<lab>``), citing its earliest
-releases; the proposed edit adds that lab's newest model to the sentence's list.
+Releases count after the as-of period (after 1 July for a year-only as-of, as news
+does): what came out before it, the sentence's writer could see. A repo is a leader's
+own when its source's lab, its model's lab or line, or its name's words match a named
+leader ("Kimi" covers moonshotai/Kimi-K2-Thinking). One verdict per other lab (cause
+``leaders:<region>:<lab>``), citing its earliest releases; the proposed edit adds each
+other lab's newest model to the sentence's list, and once named they count as leaders.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
 from rules.claim import Claim, Leaders
-from rules.engine import EVIDENCE_LIMIT, Entry, World, lab_words, watch_of, words
+from rules.engine import EVIDENCE_LIMIT, Entry, World, has_phrase, lab_words, watch_of, words
 from rules.lineage import display_name, when, where
 from rules.suggest import find_span
 from rules.verdict import Status, Verdict
-from rules.versions import same_generation
 
 NAME = "leaders"
 SEPARATORS = ("; ", ", ")
@@ -46,7 +46,7 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     leaders = claim.leaders
     if leaders is None:
         return []
-    since = _since(claim, leaders, world, now)
+    since = _since(claim)
     key = (NAME, leaders, since, now)
     if key not in world.memo:  # the same leaders often appear in several claims of a page
         world.memo[key] = _other_sources(world, leaders, since, now)
@@ -69,18 +69,22 @@ def _other_sources(
 ) -> dict[str, _Released]:
     """The releases since ``since`` of the region's labs that are no leader's, by source."""
     labs, lines, names = set(), set(), set()
+    phrases = []
     for named in leaders.names:
         claimed = world.model_name(named)
         if claimed is not None:
             labs.add(claimed.lab)
             lines.add(claimed.line)
         names.update(words(named))
+        phrases.append(words(named))
     by_source: dict[str, list[Entry]] = {}
     for entry in _releases(world, leaders, since, now.timestamp()):
         if lab_words(entry.observation.lab) & (labs | names):
             continue  # the leaders' own hub organisations
         if entry.name is not None and (entry.name.lab in labs or entry.name.line in lines):
             continue
+        if any(has_phrase(entry.words, phrase) for phrase in phrases):
+            continue  # a leader's model, wherever it was uploaded
         by_source.setdefault(entry.source_id, []).append(entry)
     return {
         source_id: _Released(
@@ -101,7 +105,8 @@ def _flagship(entries: list[Entry]) -> Entry:
 
 
 def _model(entry: Entry) -> str:
-    return display_name(entry.name) if entry.name is not None else entry.key
+    """How the sentence would name it: "gpt-oss", "Gemma 3", else the repo's own name."""
+    return display_name(entry.name) if entry.name is not None else entry.key.rpartition("/")[2]
 
 
 def _releases(world: World, leaders: Leaders, since: float, until: float) -> list[Entry]:
@@ -115,23 +120,9 @@ def _stamp(entry: Entry) -> float:
     return entry.stamp
 
 
-def _since(claim: Claim, leaders: Leaders, world: World, now: datetime) -> float:
-    """The earliest release of a named leader model, else the as-of period's start."""
-    dated = math.inf
-    for named in leaders.names:
-        claimed = world.model_name(named)
-        if claimed is None or not claimed.generation:
-            continue
-        for generation in world.generations(claimed.line):
-            if same_generation(generation.name, claimed):
-                first = next(
-                    (e for e in generation.timeline.walk(None, until=now.timestamp())
-                     if e.release),
-                    None,
-                )
-                if first is not None:
-                    dated = min(dated, first.stamp)
-    return dated if math.isfinite(dated) else claim.as_of.start_utc.timestamp()
+def _since(claim: Claim) -> float:
+    """Releases count after the as-of period (after 1 July for a year-only as-of)."""
+    return claim.as_of.news_after.timestamp()
 
 
 def _verdict(
@@ -170,12 +161,22 @@ def _verdict(
 def _add_to_list(
     text: str, leaders: Leaders, models: list[str]
 ) -> tuple[tuple[str, str], ...]:
-    """Append ``models`` after the last leader the sentence names, with its separator."""
-    placed = [(find_span(text, name), name) for name in leaders.names]
-    placed = [(start, name) for start, name in placed if start >= 0]
-    if not placed:
+    """Add ``models`` to the sentence's list of leaders, after the last one it names:
+    "Llama 4; Mistral" -> "Llama 4; Mistral; gpt-oss", "A, B and C" -> "A, B, C and D"."""
+    placed = sorted(
+        (start, text[start : start + len(name)])
+        for name in leaders.names
+        if (start := find_span(text, name)) >= 0
+    )
+    if not placed or not models:
         return ()
-    start, name = max(placed)
-    span = text[start : start + len(name)]
+    added = list(dict.fromkeys(models))
+    start, last = placed[-1]
+    if len(placed) > 1:
+        before_start, before = placed[-2]
+        between = text[before_start + len(before) : start]
+        if between == " and ":
+            old = text[before_start : start + len(last)]
+            return ((old, f"{before}, {', '.join([last, *added[:-1]])} and {added[-1]}"),)
     separator = next((s for s in SEPARATORS if s in text), ", ")
-    return ((span, separator.join([span, *dict.fromkeys(models)])),)
+    return ((last, separator.join([last, *added])),)

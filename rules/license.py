@@ -39,7 +39,7 @@ def license_label(hub_id: str) -> str:
 
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     claimed = world.model_name(claim.about) if claim.about else None
-    if claimed is None or not claimed.generation or not claim.license:
+    if claimed is None or not claim.license:
         return []
     expected = claim.license.strip().lower()
     found = Licenses()

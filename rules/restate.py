@@ -133,11 +133,11 @@ def _follow(names: tuple[str, ...], mapping: _Mapping, text: str) -> tuple[str, 
 
 
 def _added_names(mapping: _Mapping) -> tuple[str, ...]:
-    """Model names the edit inserted into a list: "; Gemma 3; gpt-oss"."""
+    """Names the edit inserted into a list: "; Gemma 3; gpt-oss", "Cobalt-Mini-8B"."""
     added = []
     for piece in (p for chunk in mapping.inserted() for p in _LIST.split(chunk)):
         piece = piece.strip()
-        if piece and parse_model_name(piece) is not None and len(piece.split()) <= 4:
+        if piece and len(piece.split()) <= 4 and any(char.isalnum() for char in piece):
             added.append(piece)
     return tuple(added)
 

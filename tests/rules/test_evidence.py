@@ -33,6 +33,7 @@ from tests.rules.factory import post, qwen_blog_posts, release, repo
         "GPT-2: 1.5B release",
         "DeepSeek-V3.2 is now available",
         "Qwen3: Think Deeper, Act Faster",
+        "A new era of intelligence with Gemini 3",
     ],
 )
 def test_titles_that_announce_a_release(title):
@@ -53,7 +54,6 @@ def test_titles_that_announce_a_release(title):
         "Introducing Claude for Education",  # no generation: announces no model
         "Claude is now available in Europe",
         "Golden Gate Claude",
-        "A new era of intelligence with Gemini 3",
     ],
 )
 def test_titles_that_only_mention_a_model(title):
