@@ -16,6 +16,7 @@ from itertools import chain, islice
 
 from rules.claim import Claim
 from rules.engine import EVIDENCE_LIMIT, Licenses, World, generation_id, watch_of
+from rules.suggest import find_span
 from rules.verdict import Status, Verdict
 from rules.versions import same_generation
 
@@ -82,6 +83,7 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
             ),
             suggestion=suggestion,
             evidence=tuple(entry.evidence() for entry in evidence),
+            edits=_licence_edits(claim.text, expected, most_common) if contradicted else (),
         )
     ]
 
@@ -94,3 +96,16 @@ def _says(found: Licenses, value: str, with_count: bool = True) -> str:
     verb = "says" if count == 1 else "say"
     prefix = f"{count} " if with_count else ""
     return f"{prefix}{verb} '{value}' ({names}{more})"
+
+
+def licence_ids() -> dict[str, str]:
+    """Each licence as a page writes it, lower-cased -> the hub id: "apache 2.0" -> ..."""
+    return {label.lower(): hub_id for hub_id, label in _LABELS.items() if hub_id != "other"}
+
+
+def _licence_edits(text: str, expected: str, found: str) -> tuple[tuple[str, str], ...]:
+    """The claimed licence as the sentence writes it -> the hubs' one, written alike."""
+    if found == "other" or expected not in _LABELS or found not in _LABELS:
+        return ()  # a custom licence has no one spelling to write in its place
+    written, new = license_label(expected), license_label(found)
+    return ((written, new),) if find_span(text, written) >= 0 else ()

@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 
 from rules.asof import AsOf
 from rules.claim import Claim, Leaders
+from rules.license import licence_ids
 from rules.suggest import find_span
 from rules.versions import parse_model_name
 
@@ -49,6 +50,15 @@ def restate(claim: Claim, text: str) -> tuple[Claim, list[str]]:
         if names != claim.leaders.names:
             changes["leaders"] = Leaders(names, claim.leaders.region, claim.leaders.weights)
             notes.append(f"leaders: {', '.join(claim.leaders.names)} -> {', '.join(names)}")
+    if claim.license:
+        stated = _stated_licence(text, claim.license)
+        if stated is not None and stated != claim.license:
+            changes["license"] = stated
+            notes.append(f"license: {claim.license} -> {stated}")
+    exists = _follow_repos(claim.exists, mapping, text)
+    if exists != claim.exists:
+        changes["exists"] = exists
+        notes.append(f"exists: {', '.join(claim.exists)} -> {', '.join(exists)}")
     if claim.about and claim.released is not None:
         stated = stated_date(text, claim.about, claim.released)
         if stated is not None and stated != claim.released:
@@ -146,3 +156,27 @@ def _continues(text: str, end: int) -> bool:
     if text[end].isalnum():
         return True
     return text[end] in ".-" and end + 1 < len(text) and text[end + 1].isalnum()
+
+
+def _stated_licence(text: str, claimed: str) -> str | None:
+    """The hub id of the one licence the text writes, when it no longer writes the claimed."""
+    ids = licence_ids()
+    if any(find_span(text, label) >= 0 for label, hub in ids.items() if hub == claimed):
+        return None
+    written = [hub for label, hub in ids.items() if find_span(text, label) >= 0]
+    return written[0] if len(written) == 1 else None
+
+
+def _follow_repos(repos: tuple[str, ...], mapping: _Mapping, text: str) -> tuple[str, ...]:
+    """Hub repos whose name the edit replaced in the text: "Qwen/Qwen3-72B" -> "...-32B"."""
+    followed = []
+    for repo in repos:
+        owner, slash, name = repo.rpartition("/")
+        start = find_span(mapping.old, name)
+        if find_span(text, name) >= 0 or start < 0:
+            followed.append(repo)
+            continue
+        edited = mapping.span(start, start + len(name))
+        if edited and " " not in edited:
+            followed.append(f"{owner}{slash}{edited}")
+    return tuple(dict.fromkeys(followed))

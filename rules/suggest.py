@@ -51,12 +51,14 @@ def find_span(text: str, span: str) -> int:
 
 
 def with_suggestion(claim: Claim, verdicts: Sequence[Verdict]) -> list[Verdict]:
-    """The verdicts, those proposing edits given the one sentence with every edit made."""
+    """The verdicts, each given the one sentence with every edit made, when any rule
+    proposed an edit: a claim is re-verified with the sentence as it should now read,
+    whatever flag the editor opens first (age and news flags included)."""
     edits = [edit for verdict in verdicts for edit in verdict.edits]
     sentence = edit_sentence(claim.text, edits) if edits else None
     if sentence is None:
         return list(verdicts)
-    return [replace(v, suggestion=sentence) if v.edits else v for v in verdicts]
+    return [replace(v, suggestion=sentence) for v in verdicts]
 
 
 def _continues(text: str, end: int) -> bool:
