@@ -17,7 +17,7 @@ from datetime import datetime
 
 from rules.claim import Claim
 from rules.engine import World, generation_id, watch_of
-from rules.lineage import Successor, successors, when, where
+from rules.lineage import Successor, read_role_name, successors, when, where
 from rules.verdict import Status, Verdict
 
 NAME = "baseline"
@@ -26,7 +26,7 @@ NAME = "baseline"
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     verdicts = []
     for named in dict.fromkeys(claim.baseline):
-        claimed = world.model_name(named)
+        claimed = read_role_name(named, world)
         if claimed is None or not claimed.generation:
             continue
         found = successors(claimed, world, watch_of(claim), now)

@@ -23,7 +23,7 @@ from datetime import datetime
 
 from rules.claim import Claim
 from rules.engine import World, generation_id, watch_of
-from rules.lineage import Successor, successors, when, where
+from rules.lineage import Successor, read_role_name, successors, when, where
 from rules.verdict import Status, Verdict
 from rules.versions import ModelName
 
@@ -35,7 +35,7 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
         return []
     verdicts = []
     for named in dict.fromkeys(claim.latest):
-        claimed = world.model_name(named)
+        claimed = read_role_name(named, world)
         if claimed is None or not claimed.generation:
             continue
         found = successors(claimed, world, watch_of(claim), now)

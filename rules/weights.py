@@ -8,7 +8,8 @@ for a *review* (the weights were opened since). A repo of a newer generation of 
 model's line ("ERNIE 4.5" for "ERNIE 4.0") asks for a review too.
 
 Role ``open`` (models named as open-weight): when the newest repos of the model carry
-another licence than its first ones, the licence changed: *review*.
+another licence than its first ones, the licence changed: *review*. No sentence is
+suggested: the reason ends with what to check.
 """
 
 from __future__ import annotations
@@ -147,8 +148,8 @@ def _closed(claim: Claim, named: str, own: list[Entry], newer: list[Entry]) -> V
             status,
             f"{NAME}:closed:{named.lower()}:{'open' if early else 'opened'}",
             f"{named} is named as closed, but {lab} published its weights {timing}: "
-            f"{where(shown[0])} ({when(shown[0])}).",
-            f"Move {named} out of the closed models, or say which {named} models stay closed.",
+            f"{where(shown[0])} ({when(shown[0])}); move {named} out of the closed models, "
+            f"or say which {named} models stay closed.",
             shown,
         )
     if not newer:
@@ -159,8 +160,8 @@ def _closed(claim: Claim, named: str, own: list[Entry], newer: list[Entry]) -> V
         Status.REVIEW,
         f"{NAME}:closed:{named.lower()}:line",
         f"{named} is named as closed, and {lab} has since published open weights of its "
-        f"line: {where(newer[0])} ({when(newer[0])}).",
-        f"Check whether the page should still list the {named} line among closed models.",
+        f"line: {where(newer[0])} ({when(newer[0])}); check whether the page should still "
+        "list it among closed models.",
         newer,
     )
 
@@ -175,8 +176,8 @@ def _relicensed(claim: Claim, named: str, repos: list[Entry]) -> Verdict | None:
         Status.REVIEW,
         f"{NAME}:open:{named.lower()}:{_license(last)}",
         f"{named} is named as open-weight; its first repo {first.key} ({when(first)}) says "
-        f"'{_license(first)}', its newest {last.key} ({when(last)}) says '{_license(last)}'.",
-        f"Check the licence of the newest {named} weights.",
+        f"'{_license(first)}', its newest {last.key} ({when(last)}) says '{_license(last)}'; "
+        "check the licence of the newest weights.",
         [last, first],
     )
 
@@ -187,19 +188,15 @@ def _license(entry: Entry) -> str | None:
 
 
 def _verdict(
-    claim: Claim,
-    status: Status,
-    cause: str,
-    reason: str,
-    suggestion: str,
-    entries: list[Entry],
+    claim: Claim, status: Status, cause: str, reason: str, entries: list[Entry]
 ) -> Verdict:
+    # No suggestion: no sentence can be written for the editor here (which models stay
+    # closed is theirs to say), so the reason ends with what to check.
     return Verdict(
         claim_id=claim.id,
         rule=NAME,
         status=status,
         cause=cause,
         reason=reason,
-        suggestion=suggestion,
         evidence=tuple(entry.evidence() for entry in islice(entries, EVIDENCE_LIMIT)),
     )

@@ -200,3 +200,20 @@ def test_cause_is_stable_as_evidence_grows():
     second = run(superseded, the_claim, more, NOW)
     assert first[0].cause == second[0].cause
     assert len(second[0].evidence) == 2
+
+
+def test_a_line_the_parser_does_not_know_is_followed_by_brand_and_version():
+    """A new lab's "Tern 2": its GitHub release "Tern 3" supersedes it; a research post
+    naming "Vega 3" only asks for a review."""
+    findings = [
+        repo("heron-labs/Tern-2-27B", "2025-05-06"),
+        repo("heron-labs/Tern-2-27B-0925", "2025-09-25"),
+        release("Tern 3", "2025-11-05"),
+        post("Vega 3 derives a new result in protein design", "2025-11-10"),
+    ]
+    [tern] = run(superseded, latest("2025-08", "Tern 2"), findings, NOW)
+    assert tern.status is Status.STALE and tern.cause == "superseded:Tern:2"
+    assert tern.edits == (("Tern 2", "Tern 3"),)
+    [vega] = run(superseded, latest("2025-10", "Vega 2"), findings, NOW)
+    assert vega.status is Status.REVIEW
+    assert run(superseded, latest("2025-08", "Tern 3"), findings, NOW) == []
