@@ -83,6 +83,7 @@ class FetchSection(_Section):
     timeout: Duration = "30s"
     max_bytes: int = Field(10_000_000, ge=1024)
     retries: int = Field(3, ge=0, le=10)
+    allow_private_redirects: bool = False  # follow a public source into a local network
 
 
 class EmailSection(_Section):

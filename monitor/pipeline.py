@@ -81,6 +81,7 @@ def fetch_settings(config: Config) -> FetchSettings:
         read_timeout=timeout,
         max_bytes=config.fetch.max_bytes,
         retries=config.fetch.retries,
+        allow_private_redirects=config.fetch.allow_private_redirects,
     )
 
 
