@@ -57,7 +57,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from sources.outcome import Category, FetchOutcome
-from sources.replay import MissingExchange, load_exchange, save_exchange
+from sources.replay import SnapshotError, load_exchange, save_exchange
 from sources.response import HttpResponse
 
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -168,8 +168,7 @@ class Fetcher:
                                    f"no complete answer from {url} within {total:g} s")
         outcome.requests = tally.requests
         outcome.bytes_received = tally.bytes_received
-        self._record(url, outcome)
-        return outcome
+        return self._record(url, outcome)
 
     async def _follow_redirects(self, url: str, validators: dict[str, str], tally: _Tally,
                                 deadline: float) -> FetchOutcome:
@@ -275,11 +274,18 @@ class Fetcher:
         async with slot:
             yield
 
-    def _record(self, url: str, outcome: FetchOutcome) -> None:
+    def _record(self, url: str, outcome: FetchOutcome) -> FetchOutcome:
+        """``outcome``, once recorded; a recording that cannot be made ends the fetch."""
         # A 304 has no body worth keeping: the snapshot keeps the full answer it has.
         if (self._record_dir is not None and outcome.response is not None
                 and outcome.category is not Category.NOT_MODIFIED):
-            save_exchange(self._record_dir, url, outcome.response)
+            try:
+                save_exchange(self._record_dir, url, outcome.response)
+            except (SnapshotError, OSError) as error:
+                return FetchOutcome(Category.NETWORK, f"not recorded: {error}",
+                                    requests=outcome.requests,
+                                    bytes_received=outcome.bytes_received)
+        return outcome
 
 
 class _PoolPerOrigin(httpx.AsyncBaseTransport):
@@ -341,8 +347,8 @@ def outcome_for(response: HttpResponse) -> FetchOutcome:
 def _replay(folder: Path, url: str, etag: str | None) -> FetchOutcome:
     try:
         response = load_exchange(folder, url)
-    except MissingExchange as missing:
-        return FetchOutcome(Category.NETWORK, str(missing))
+    except SnapshotError as refused:
+        return FetchOutcome(Category.NETWORK, str(refused))
     if etag is not None and response.headers.get("etag") == etag:
         unchanged = HttpResponse(url=response.url, status=304, headers=response.headers,
                                  body=b"")
