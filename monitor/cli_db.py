@@ -19,9 +19,11 @@ from storage import transfer
 from storage.db import (
     StoreError,
     current_revision,
+    half_made,
     head_revision,
     make_engine,
     redact,
+    repair_half_made,
     upgrade,
 )
 from storage.retention import Retention, prune
@@ -52,12 +54,26 @@ def _engine(url: str) -> Engine:
         raise fail(str(exc), exitcodes.FAILURE) from None
 
 
-def _schema_of(engine: Engine, url: str) -> str | None:
-    """The store's revision; None for an empty store. Fails for a store not ours."""
+HALF_MADE = "its first schema creation was interrupted (empty claimwatch tables, no version)"
+
+
+def _schema_of(engine: Engine, url: str, *, repair: bool = False) -> str | None:
+    """The store's revision; None for an empty store. Fails for a store not ours.
+
+    A store left half-made by an interrupted creation is emptied when ``repair``, else
+    reported as needing `db upgrade` (None).
+    """
     try:
         revision = current_revision(engine)
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+        if revision is None and tables and half_made(engine):
+            if repair:
+                repair_half_made(engine)
+                click.echo(f"the store {redact(url)}: {HALF_MADE}; dropped them")
+            else:
+                click.echo(f"half-made: {HALF_MADE}; `claimwatch db upgrade` repairs it")
+            return None
     except SQLAlchemyError as exc:
         raise fail(f"cannot read the store {redact(url)}: {exc}", exitcodes.FAILURE) from None
     if revision is None and tables:
@@ -109,7 +125,7 @@ def upgrade_command(app: AppContext) -> None:
     head = head_revision()
     engine = _engine(url)
     try:
-        before = _schema_of(engine, url)
+        before = _schema_of(engine, url, repair=True)
         if before == head:
             click.echo(f"the store {redact(url)} is at schema {head}, the newest; nothing to do")
             return

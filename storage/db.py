@@ -77,7 +77,76 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to ``revision`` in one transaction (see ``one_transaction``)."""
     command.upgrade(alembic_config(engine), revision)
+
+
+@contextmanager
+def one_transaction(connection: Connection) -> Iterator[None]:
+    """Run the block in one transaction, DDL included, on every backend.
+
+    Python 3.11's sqlite3 driver, in its legacy transaction mode, runs CREATE TABLE
+    and the like outside any transaction, so a kill halfway through a migration kept
+    the tables made so far. With the driver's own handling off and an explicit BEGIN
+    (SQLAlchemy's documented pysqlite recipe), SQLite rolls DDL back like PostgreSQL.
+    """
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            yield
+        return
+    driver = connection.connection.driver_connection
+    legacy_mode = driver.isolation_level  # type: ignore[union-attr]
+    driver.isolation_level = None  # type: ignore[union-attr]
+    try:
+        with connection.begin():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield
+    finally:
+        driver.isolation_level = legacy_mode  # type: ignore[union-attr]
+
+
+def half_made(engine: Engine) -> bool:
+    """Whether the store holds what an interrupted first schema creation left: no schema
+    version, only tables of claimwatch's own schema, every one of them empty."""
+    with engine.connect() as connection:
+        return _half_made_tables(connection) is not None
+
+
+def _half_made_tables(connection: Connection) -> set[str] | None:
+    if MigrationContext.configure(connection).get_current_revision() is not None:
+        return None
+    tables = set(inspect(connection).get_table_names())
+    if not tables - {"alembic_version"} or not tables <= {*_our_tables(), "alembic_version"}:
+        return None
+    for name in tables:
+        if connection.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first():
+            return None
+    return tables
+
+
+def repair_half_made(engine: Engine) -> bool:
+    """Drop what an interrupted first schema creation left (see ``half_made``), if that is
+    all the store holds; anything else is left alone. Returns whether tables were
+    dropped; the store is then empty. claimwatch before upgrades were made atomic on
+    SQLite could leave such a store.
+    """
+    with engine.connect() as connection, one_transaction(connection):
+        tables = _half_made_tables(connection)
+        if tables is None:
+            return False
+        # children before parents, so no foreign key stops a drop
+        for name in [*reversed(_our_tables()), "alembic_version"]:
+            if name in tables:
+                connection.exec_driver_sql(f'DROP TABLE "{name}"')
+    return True
+
+
+def _our_tables() -> list[str]:
+    """claimwatch's table names, parents first (storage.models; imported late: the
+    models import nothing from here, but keep the engine setup free of them)."""
+    from storage.models import Base
+
+    return [table.name for table in Base.metadata.sorted_tables]
 
 
 @dataclass
@@ -127,6 +196,8 @@ def open_store(url: str, *, create: bool = True) -> Store:
         engine.dispose()
         raise StoreError(f"cannot read the store {redact(url)}: {exc}") from exc
     head = head_revision()
+    if current is None and create and tables - {"alembic_version"} and repair_half_made(engine):
+        tables = set()
     if current is None and not (tables - {"alembic_version"}):
         if not create:
             raise StoreError(f"the store {redact(url)} is empty; run `claimwatch db upgrade`")

@@ -128,3 +128,26 @@ def test_a_bad_import_file_is_exit_2_naming_the_line(config_path: Path, tmp_path
     result = run("db", "import", str(bad), config=config_path)
     assert result.exit_code == 2
     assert f"{bad}:2: unknown table" in result.output
+
+
+def _half_made(config: Path) -> None:
+    """Some of claimwatch's tables, empty, and no version: a first creation cut short."""
+    from storage.models import Base
+
+    engine = make_engine(load_config(config).store_url)
+    with engine.begin() as connection:
+        for name in ("claim", "source", "run"):
+            Base.metadata.tables[name].create(connection)
+    engine.dispose()
+
+
+def test_db_upgrade_repairs_a_store_holding_only_empty_claimwatch_tables(
+        config_path: Path) -> None:
+    _half_made(config_path)
+    current = run("db", "current", config=config_path)
+    assert current.exit_code == 1, current.output
+    assert "claimwatch db upgrade" in current.output
+    upgraded = run("db", "upgrade", config=config_path)
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "interrupted" in upgraded.output and f"to {head_revision()}" in upgraded.output
+    assert run("claims", "load", config=config_path).exit_code == 0
