@@ -63,6 +63,11 @@ class AppContext:
                 raise fail(str(exc), exitcodes.FAILURE) from None
         return self._store
 
+    @property
+    def store_url(self) -> str | None:
+        """The store's URL once the config is read (for messages), else None."""
+        return self._config.store_url if self._config is not None else None
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

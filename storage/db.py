@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -36,15 +39,76 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys.
+
+    A SQLite file this process cannot write (a read-only mount, a file it does not
+    own) is opened read-only, so commands that only read still work; any write then
+    fails with SQLite's "attempt to write a readonly database".
+    """
+    read_only = _read_only_sqlite_file(url)
+    target = f"sqlite:///file:{quote(read_only)}?mode=ro&immutable=1&uri=true" if read_only \
+        else url
     try:
-        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+        engine = create_engine(target, future=True, pool_pre_ping=not url.startswith("sqlite"))
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(f"cannot open the store {redact(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only
+                     else _sqlite_pragmas)
     return engine
+
+
+def _read_only_sqlite_file(url: str) -> str | None:
+    """The path of the SQLite file ``url`` names, if it exists and cannot be written.
+
+    SQLite writes beside the file (its -wal and -shm), so an unwritable folder counts.
+    Opened read-only and immutable: with nobody able to write it here, SQLite need not
+    create the -shm it would otherwise insist on for a WAL database.
+    """
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - create_engine reports a bad URL
+        return None
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or \
+            database.startswith("file:") or parsed.query:
+        return None
+    path = Path(database)
+    if not path.is_file():
+        return None
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    return None if writable else str(path.resolve())
+
+
+def describe_store_failure(error: BaseException, url: str | None) -> str:
+    """One line saying what went wrong with the store, from a database error."""
+    cause = getattr(error, "orig", None) or error
+    detail = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    where = f"the store {redact(url)}" if url else "the store"
+    said = detail.lower()
+    if "readonly" in said or "read-only" in said:
+        what = (f"{where} is read-only ({detail}): commands that change it cannot run "
+                "(status, flags list, claims list and report can); make it writable")
+    elif "full" in said or "no space" in said or "could not extend" in said:
+        what = f"the disk holding {where} is full ({detail}); free space, then run again"
+    elif "database is locked" in said:
+        what = (f"{where} stayed locked by another process past the busy timeout ({detail});"
+                " try again")
+    elif isinstance(error, DBAPIError) and error.connection_invalidated or any(
+            word in said for word in ("terminat", "server closed", "connection", "shutdown")):
+        what = (f"lost the connection to {where} ({detail}); check the database server, "
+                "then run again")
+    else:
+        what = f"{where} failed: {type(cause).__name__}: {detail}"
+    return what + "; nothing half-done was kept"
 
 
 def redact(url: str) -> str:
