@@ -14,8 +14,10 @@ from monitor.context import AppContext, actor, fail, is_terminal, resolve_dir, u
 from monitor.pipeline import (
     CheckReport,
     FetchReport,
+    FlagNews,
     SourceOutcome,
     fetch_sources,
+    finish_fetch,
     run_check,
     select_sources,
     sync_config,
@@ -89,6 +91,7 @@ def fetch(
                 record_dir=resolve_dir(record),
                 progress=_progress if is_terminal() else None,
             )
+            finish_fetch(store, report, now=utcnow())
     except (ConfigError, KeyError) as exc:
         raise fail(
             str(exc) if isinstance(exc, ConfigError) else exc.args[0], exitcodes.USAGE
@@ -169,7 +172,7 @@ def check(
         _print_alert(alert, quiet=quiet or as_json)
     if report.all_failed:
         raise click.exceptions.Exit(exitcodes.FAILURE)
-    if report.opened:
+    if report.news:
         raise click.exceptions.Exit(exitcodes.NEWS)
 
 
@@ -203,6 +206,8 @@ def _as_json(report: CheckReport) -> dict:
         "claims_evaluated": report.claims_evaluated,
         "sources": [asdict(s) for s in report.sources],
         "new_flags": [asdict(f) for f in report.opened],
+        "flags_from_interrupted_runs": [asdict(f) for f in report.missed],
+        "interrupted_runs": report.interrupted_runs,
         "resolved_flags": report.resolved,
         "unchanged_flags": report.unchanged,
         "unknown_names": report.unknown_names,
@@ -210,7 +215,18 @@ def _as_json(report: CheckReport) -> dict:
 
 
 def _print_report(report: CheckReport, *, quiet: bool, verbose: bool) -> None:
-    for news in report.opened:
+    if report.missed:
+        runs = ", ".join(f"#{run_id}" for run_id in report.interrupted_runs)
+        click.echo(f"flags opened by an interrupted check (run {runs}), not shown until now:")
+        _print_flags(report.missed)
+        if report.opened:
+            click.echo("flags opened by this check:")
+    _print_flags(report.opened)
+    _print_summary(report, quiet=quiet, verbose=verbose)
+
+
+def _print_flags(flags: list[FlagNews]) -> None:
+    for news in flags:
         click.echo(f"NEW #{news.flag_id} {news.status.upper()} {news.claim_id}")
         click.echo(f"    claim:  {news.claim_text}")
         click.echo(f"    why:    {news.reason}")
@@ -218,6 +234,9 @@ def _print_report(report: CheckReport, *, quiet: bool, verbose: bool) -> None:
             click.echo(f"    could read: {news.suggestion}")
         for item in news.evidence[:3]:
             click.echo(f"    evidence: {item.get('title')} {item.get('url') or ''}".rstrip())
+
+
+def _print_summary(report: CheckReport, *, quiet: bool, verbose: bool) -> None:
     if quiet:
         if report.all_failed:
             _failures(report)
