@@ -12,11 +12,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from monitor.config import read_toml
+from monitor.config import column_length, read_toml
 from monitor.problems import ConfigError, Problem, describe_pydantic_error
 from rules.asof import AsOf
 from rules.claim import Claim, Leaders
 from rules.duration import parse_duration
+from storage.models import ClaimRow
 
 
 class _LeadersEntry(BaseModel):
@@ -30,11 +31,12 @@ class _LeadersEntry(BaseModel):
 class _ClaimEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
-    page: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=column_length(ClaimRow.id),
+                    pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+    page: str = Field(min_length=1, max_length=column_length(ClaimRow.page))
     section: str = ""
     text: str = Field(min_length=1)
-    subject: str = ""
+    subject: str = Field("", max_length=column_length(ClaimRow.subject))
     as_of: str
     review_every: str
     family: str | None = None

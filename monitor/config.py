@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from monitor.problems import ConfigError, Problem, describe_pydantic_error
 from rules.duration import parse_duration
 from sources.registry import KINDS
+from storage.models import DeliveryRow, SourceRow
 
 CONFIG_NAME = "claimwatch.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -33,6 +34,15 @@ def _check_duration(value: str) -> str:
 
 
 Duration = Annotated[str, AfterValidator(_check_duration)]
+
+
+def column_length(column: Any) -> int:
+    """The most characters the store's column holds: values are checked against it at
+    load time, since PostgreSQL refuses a longer one where SQLite takes it."""
+    return column.property.columns[0].type.length
+
+
+Recipient = Annotated[str, Field(max_length=column_length(DeliveryRow.recipient))]
 
 
 class _Section(BaseModel):
@@ -91,8 +101,8 @@ class EmailSection(_Section):
     smtp_port: int = Field(25, ge=1, le=65535)
     tls: Literal["none", "starttls", "ssl"] = "none"
     sender: str = Field("claimwatch@localhost", alias="from")
-    digest_to: list[str] = []
-    alert_to: list[str] = []
+    digest_to: list[Recipient] = []
+    alert_to: list[Recipient] = []
     user_env: str | None = None
     password_env: str | None = None
     alert_on: list[Literal["contradicted", "stale", "review"]] = ["contradicted"]
@@ -120,9 +130,10 @@ class _Top(_Section):
 
 class _SourceCommon(BaseModel):
     model_config = ConfigDict(extra="allow")
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    id: str = Field(min_length=1, max_length=column_length(SourceRow.id),
+                    pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     kind: str
-    lab: str = Field(min_length=1)
+    lab: str = Field(min_length=1, max_length=column_length(SourceRow.lab))
     region: Region
     interval: Duration | None = None
 
