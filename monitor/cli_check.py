@@ -23,6 +23,7 @@ from monitor.pipeline import (
     sync_config,
 )
 from monitor.problems import ConfigError
+from reports.text import shown, shown_title
 from storage.lock import LockBusy, lease
 
 _REPLAY = click.option(
@@ -228,12 +229,13 @@ def _print_report(report: CheckReport, *, quiet: bool, verbose: bool) -> None:
 def _print_flags(flags: list[FlagNews]) -> None:
     for news in flags:
         click.echo(f"NEW #{news.flag_id} {news.status.upper()} {news.claim_id}")
-        click.echo(f"    claim:  {news.claim_text}")
-        click.echo(f"    why:    {news.reason}")
+        click.echo(f"    claim:  {shown(news.claim_text)}")
+        click.echo(f"    why:    {shown(news.reason)}")
         if news.suggestion:
-            click.echo(f"    could read: {news.suggestion}")
+            click.echo(f"    could read: {shown(news.suggestion)}")
         for item in news.evidence[:3]:
-            click.echo(f"    evidence: {item.get('title')} {item.get('url') or ''}".rstrip())
+            title, url = shown_title(item.get("title")), shown(item.get("url"))
+            click.echo(f"    evidence: {title} {url}".rstrip())
 
 
 def _print_summary(report: CheckReport, *, quiet: bool, verbose: bool) -> None:

@@ -26,6 +26,7 @@ from reports.render import (
     one_line,
     safe_url,
 )
+from reports.text import shown_output, shown_title
 from storage import history
 from storage.db import Store
 from storage.history import CLAIM_STATUSES, ClaimView
@@ -156,7 +157,8 @@ def _env() -> jinja2.Environment:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=shown_output,
         )
         _ENV.filters.update(safe_url=safe_url, host=host_of, day=format_day, when=format_when,
-                            oneline=one_line, count=counted)
+                            oneline=one_line, title=shown_title, count=counted)
     return _ENV

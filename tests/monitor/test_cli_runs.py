@@ -80,3 +80,18 @@ def test_a_check_killed_before_judging_reports_nothing_extra(
     assert after.exit_code == 1
     assert after.output.count("CONTRADICTED qwen3-release") == 1  # new now, not twice
     assert "run #" not in after.output
+
+
+def test_printed_flags_carry_no_bidi_controls_and_cut_titles(capsys) -> None:
+    from monitor.cli_check import _print_flags
+    from monitor.pipeline import FlagNews
+    from reports.text import BIDI_CONTROLS, TITLE_CHARS
+
+    news = FlagNews(flag_id=1, claim_id="c", claim_text="Claim \u202etxet", status="review",
+                    rule="mention", reason="Reason \u2066x\u2069", suggestion="",
+                    evidence=({"title": "Qwen4 \u202egpj.exe " + "y" * 5000,
+                               "url": "https://e.org/\u202e"},))
+    _print_flags([news])
+    out = capsys.readouterr().out
+    assert not set(out) & BIDI_CONTROLS
+    assert "y" * TITLE_CHARS not in out and "gpj.exe" in out
