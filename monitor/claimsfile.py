@@ -10,7 +10,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from monitor.config import column_length, read_toml
 from monitor.problems import ConfigError, Problem, describe_pydantic_error
@@ -65,6 +72,21 @@ class _ClaimEntry(BaseModel):
         if value != "never":
             parse_duration(value)
         return value
+
+    @model_validator(mode="after")
+    def _inside_the_calendar(self) -> _ClaimEntry:
+        """The rules count from the day after a period and add the review interval:
+        both must be dates (as_of "9999" with a review would crash every check)."""
+        try:
+            ends = [AsOf.parse(self.as_of).end_utc]
+            if self.review_every != "never":
+                ends.append(ends[0] + parse_duration(self.review_every))
+            if self.released:
+                ends.append(AsOf.parse(self.released).end_utc)
+        except OverflowError:
+            raise ValueError("as_of (and released), plus review_every, must end before the "
+                             "calendar does (9999-12-31)") from None
+        return self
 
 
 def _to_claim(entry: _ClaimEntry) -> Claim:

@@ -12,6 +12,7 @@ import click
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from monitor import exitcodes
 from monitor.context import AppContext, fail, is_terminal, utcnow
@@ -160,14 +161,26 @@ def export(app: AppContext, output: Path | None) -> None:
         if output is None:
             _write(transfer.export_lines(session), sys.stdout)
         else:
-            partial = output.with_name(output.name + ".partial")
-            with partial.open("w", encoding="utf-8", newline="\n") as out:
-                _write(transfer.export_lines(session), out)
-            os.replace(partial, output)
+            _write_file(session, output)
     if output is not None:
         click.echo(f"exported {_summary(counts)} to {output}")
     elif is_terminal():
         click.echo(f"exported {_summary(counts)}", err=True)
+
+
+def _write_file(session: Session, output: Path) -> None:
+    """The export into ``output``, replaced only once complete."""
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="\n") as out:
+            _write(transfer.export_lines(session), out)
+        os.replace(partial, output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        code = exitcodes.USAGE if isinstance(exc, FileNotFoundError | NotADirectoryError |
+                                             IsADirectoryError | PermissionError) \
+            else exitcodes.FAILURE
+        raise fail(f"cannot write {output}: {exc.strerror or exc}", code) from None
 
 
 def _write(lines: Iterable[str], out: IO[str]) -> None:
@@ -186,6 +199,9 @@ def import_command(app: AppContext, file: IO[str]) -> None:
             counts = transfer.import_lines(session, file, name=file.name)
     except transfer.TransferError as exc:
         raise fail(f"{exc}; nothing was imported", exitcodes.USAGE) from None
+    except UnicodeDecodeError as exc:
+        raise fail(f"{file.name} is not UTF-8 text (byte {exc.start} of a block); "
+                   "nothing was imported", exitcodes.USAGE) from None
     click.echo(f"imported {_summary(counts)} into {redact(store.url)}")
 
 

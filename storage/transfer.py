@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
@@ -309,9 +309,15 @@ def _check_claim(obj: dict[str, Any], where: str) -> None:
                                 f"({exc})") from None
     stored = {k: v for k, v in (obj.get("expectations") or {}).items() if v not in (None, [])}
     try:
-        again = claim_values(row_to_claim(ClaimRow(**obj)))["expectations"]
+        claim = row_to_claim(ClaimRow(**obj))
+        again = claim_values(claim)["expectations"]
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise TransferError(f"{where}: claim.expectations: cannot be read ({exc})") from None
+    try:  # the rules count from the day after the period, plus the review interval
+        claim.as_of.end_utc + (claim.review_every or timedelta())
+    except OverflowError:
+        raise TransferError(f"{where}: claim.as_of: {obj.get('as_of')!r} with review_every "
+                            f"{obj.get('review_every')!r} runs past the calendar") from None
     if again != stored:
         wrong = sorted(key for key in {*stored, *again} if stored.get(key) != again.get(key))
         raise TransferError(f"{where}: claim.expectations: {', '.join(wrong)} not as "

@@ -121,3 +121,26 @@ def test_a_duration_too_long_for_the_calendar_is_a_config_mistake(tmp_path: Path
     result = run("config", "check", config=config)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "too long" in result.output
+
+
+@pytest.mark.parametrize("claim_change", [
+    ('as_of = "2023"', 'as_of = "9999"'),
+    ('review_every = "never"', 'review_every = "1y"\nreleased = "9999-12-31"'),
+])
+def test_dates_at_the_end_of_the_calendar_are_a_claims_mistake_not_a_crash(
+        claim_change, tmp_path: Path) -> None:
+    claims = CLAIMS.replace(*claim_change)
+    if claim_change[0].startswith("as_of"):
+        claims = claims.replace('review_every = "never"', 'review_every = "1y"')
+    config = write_config(tmp_path / "site", CONFIG, claims)
+    result = run("config", "check", config=config)
+    assert result.exit_code == 2, result.output
+    assert "calendar" in result.output
+
+
+def test_a_config_file_that_is_not_utf8_is_a_config_mistake(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "site")
+    config.write_bytes(b"\xff\xfe[store]\n")
+    result = run("config", "check", config=config)
+    assert result.exit_code == 2, result.output
+    assert "UTF-8" in result.output

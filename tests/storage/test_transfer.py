@@ -272,6 +272,7 @@ def _row(base: dict, **changes) -> str:
         ([_line(expectations={"colour": "red"})], r":2: claim.expectations"),
         ([_line(as_of="garbage")], r":2: claim.as_of: 'garbage'"),
         ([_line(review_every="soon")], r":2: claim.review_every: 'soon'"),
+        ([_line(as_of="9999", review_every="1y")], r":2: claim.as_of: '9999'.*calendar"),
         ([_line(page=7)], r":2: claim.page: .*text"),
         ([_line(page="p" * 201)], r":2: claim.page: .*200 characters"),
         ([_line(text=None)], r":2: claim.text: .*missing"),
@@ -281,8 +282,8 @@ def _row(base: dict, **changes) -> str:
         ([_line(), _row(FLAG, status="maybe")], r":3: flag.status: 'maybe'"),
     ],
     ids=["counts-list", "evidence-object", "evidence-item", "expectations-string",
-         "exists-string", "expectations-unknown", "as-of", "review-every", "page-number",
-         "page-too-long", "text-null", "id-text", "id-bool", "verdict", "status"],
+         "exists-string", "expectations-unknown", "as-of", "review-every", "as-of-9999",
+         "page-number", "page-too-long", "text-null", "id-text", "id-bool", "verdict", "status"],
 )
 def test_a_wrongly_typed_row_names_its_line_and_imports_nothing(store, lines, message) -> None:
     with pytest.raises(transfer.TransferError, match=message):
