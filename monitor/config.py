@@ -34,6 +34,17 @@ def _check_duration(value: str) -> str:
 
 
 Duration = Annotated[str, AfterValidator(_check_duration)]
+LONGEST_INTERVAL = timedelta(days=3650)  # stored in seconds as a 32-bit integer
+
+
+def _check_interval(value: str) -> str:
+    if parse_duration(value) > LONGEST_INTERVAL:
+        raise ValueError(f"{value!r} is longer than {LONGEST_INTERVAL.days}d; poll at least "
+                         "every ten years")
+    return value
+
+
+Interval = Annotated[str, AfterValidator(_check_interval)]
 
 
 def column_length(column: Any) -> int:
@@ -59,7 +70,7 @@ class ScheduleSection(_Section):
     timezone: str = "UTC"
     digest_weekday: str = "monday"
     digest_time: str = "08:00"
-    poll_interval: Duration = "6h"
+    poll_interval: Interval = "6h"
 
     @field_validator("timezone")
     @classmethod
@@ -135,7 +146,7 @@ class _SourceCommon(BaseModel):
     kind: str
     lab: str = Field(min_length=1, max_length=column_length(SourceRow.lab))
     region: Region
-    interval: Duration | None = None
+    interval: Interval | None = None
 
 
 @dataclass(frozen=True)

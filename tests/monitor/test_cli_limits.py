@@ -144,3 +144,12 @@ def test_a_config_file_that_is_not_utf8_is_a_config_mistake(tmp_path: Path) -> N
     result = run("config", "check", config=config)
     assert result.exit_code == 2, result.output
     assert "UTF-8" in result.output
+
+
+@pytest.mark.parametrize(("interval", "code"), [("3650d", (0, 1)), ("3651d", (2,))])
+def test_a_poll_interval_fits_the_store(interval: str, code, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "site", CONFIG.replace('interval = "12h"',
+                                                            f'interval = "{interval}"'))
+    result = run("check", "--all", "--no-alerts", "--replay", str(_snapshot(tmp_path / "snap")),
+                 config=config)
+    assert result.exit_code in code, result.output
