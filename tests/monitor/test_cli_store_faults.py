@@ -180,3 +180,59 @@ def test_store_failure_message_is_one_line_naming_the_store() -> None:
     failure = OperationalError("INSERT", {}, Exception("database or disk is full\nmore"))
     message = storage.db.describe_store_failure(failure, "sqlite:////srv/cw.sqlite")
     assert "\n" not in message and "/srv/cw.sqlite" in message and "full" in message
+
+
+def test_a_read_only_postgresql_store_reads_and_refuses_writes_in_one_line(
+        backend: str, config_path: Path, tmp_path: Path) -> None:
+    if backend != "postgresql":
+        pytest.skip("a read-only PostgreSQL session (runs on the PostgreSQL run)")
+    snapshot = _snapshot(tmp_path / "snap")
+    assert run("check", "--all", "--replay", str(snapshot), config=config_path).exit_code == 1
+    text_ = config_path.read_text()
+    config_path.write_text(text_.replace("-csynchronous_commit%3Doff",
+                                         "-csynchronous_commit%3Doff+"
+                                         "-cdefault_transaction_read_only%3Don")
+                           .replace("-csynchronous_commit=off",
+                                    "-csynchronous_commit=off -cdefault_transaction_read_only=on"))
+    assert "read_only" in config_path.read_text()
+    for command in (("status",), ("flags", "list"), ("claims", "list"),
+                    ("report", "--out", str(tmp_path / "dash"))):
+        result = run(*command, config=config_path)
+        assert result.exit_code == 0, (command, result.output)
+    refused = run("check", "--all", "--replay", str(snapshot), config=config_path)
+    assert refused.exit_code == 3, refused.output
+    line = _one_clear_line(refused.output)
+    assert "read-only" in line and "another claimwatch" not in line
+
+
+TINY_DISK_RUN = """
+set -e
+mount -t tmpfs -o size=600k tmpfs "$DISK"
+cp "$SITE"/claimwatch.toml "$SITE"/claims.toml "$SITE"/claimwatch.sqlite "$DISK"/
+# fill the disk but for a little room
+dd if=/dev/zero of="$DISK/filler" bs=1k count=10000 2>/dev/null || true
+rm -f "$DISK/filler" && dd if=/dev/zero of="$DISK/filler" bs=1k \
+  count=$(( $(df -k --output=avail "$DISK" | tail -1) - 40 )) 2>/dev/null || true
+set +e
+"$CLAIMWATCH" --config "$DISK/claimwatch.toml" check --all --replay "$SNAP" 2>&1
+echo "rc=$?"
+"""
+
+
+@pytest.mark.skipif(not _can_mount_read_only(),
+                    reason="needs user namespaces (unshare -rm) to mount a tiny tmpfs")
+def test_a_really_full_disk_during_check_is_exit_3_in_one_line(
+        sqlite_site: Path, tmp_path: Path) -> None:
+    assert run("claims", "load", config=sqlite_site).exit_code == 0
+    snapshot = _big_snapshot(tmp_path / "snap")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    claimwatch = Path(sys.executable).with_name("claimwatch")
+    done = subprocess.run(
+        ["unshare", "-rm", "bash", "-c", TINY_DISK_RUN], capture_output=True, text=True,
+        timeout=120, env={**os.environ, "SITE": str(sqlite_site.parent), "SNAP": str(snapshot),
+                          "DISK": str(disk), "CLAIMWATCH": str(claimwatch)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("rc=3"), done.stdout
+    line = _one_clear_line(done.stdout.rsplit("rc=", 1)[0])
+    assert "full" in line, line
