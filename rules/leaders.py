@@ -39,7 +39,7 @@ class _Released:
 
     lab: str
     entries: list[Entry]
-    flagship: Entry
+    flagship: Entry | None  # the newest of a versioned line; None: fall back to the newest
 
 
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
@@ -47,16 +47,21 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     if leaders is None:
         return []
     since = _since(claim)
-    key = (NAME, leaders, since, now)
+    key = (NAME, leaders, now)
     if key not in world.memo:  # the same leaders often appear in several claims of a page
-        world.memo[key] = _other_sources(world, leaders, since, now)
+        world.memo[key] = _other_sources(world, leaders, now)
     by_source: dict[str, _Released] = world.memo[key]  # type: ignore[assignment]
     watch = watch_of(claim)
     by_lab: dict[str, list[_Released]] = {}
     for source_id, released in sorted(by_source.items()):
         if watch is None or source_id in watch:
-            by_lab.setdefault(released.lab, []).append(released)
-    models = [_model(max((r.flagship for r in found), key=_order)) for found in by_lab.values()]
+            window = _window(released, since)
+            if window is not None:
+                by_lab.setdefault(released.lab, []).append(window)
+    models = [
+        _model(max((r.flagship for r in found if r.flagship), key=_order))
+        for found in by_lab.values()
+    ]
     edits = _add_to_list(claim.text, leaders, sorted(models))
     return [
         _verdict(claim, leaders, lab, found, since, edits)
@@ -64,10 +69,20 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     ]
 
 
-def _other_sources(
-    world: World, leaders: Leaders, since: float, now: datetime
-) -> dict[str, _Released]:
-    """The releases since ``since`` of the region's labs that are no leader's, by source."""
+def _window(released: _Released, since: float) -> _Released | None:
+    """The source's releases since ``since``, with the flagship among them."""
+    start = bisect_left(released.entries, since, key=_stamp)
+    entries = released.entries[start:]
+    if not entries:
+        return None
+    flagship = released.flagship
+    if flagship is None or flagship.stamp < since:
+        flagship = entries[-1]
+    return _Released(released.lab, entries, flagship)
+
+
+def _other_sources(world: World, leaders: Leaders, now: datetime) -> dict[str, _Released]:
+    """The releases up to ``now`` of the region's labs that are no leader's, by source."""
     labs, lines, names = set(), set(), set()
     phrases = []
     for named in leaders.names:
@@ -78,7 +93,7 @@ def _other_sources(
         names.update(words(named))
         phrases.append(words(named))
     by_source: dict[str, list[Entry]] = {}
-    for entry in _releases(world, leaders, since, now.timestamp()):
+    for entry in _releases(world, leaders, now.timestamp()):
         if lab_words(entry.observation.lab) & (labs | names):
             continue  # the leaders' own hub organisations
         if entry.name is not None and (entry.name.lab in labs or entry.name.line in lines):
@@ -87,9 +102,7 @@ def _other_sources(
             continue  # a leader's model, wherever it was uploaded
         by_source.setdefault(entry.source_id, []).append(entry)
     return {
-        source_id: _Released(
-            entries[0].observation.lab or source_id, entries, _flagship(entries)
-        )
+        source_id: _Released(entries[0].observation.lab or source_id, entries, _versioned(entries))
         for source_id, entries in by_source.items()
     }
 
@@ -98,10 +111,10 @@ def _order(entry: Entry) -> tuple[float, str]:
     return (entry.stamp, entry.key)
 
 
-def _flagship(entries: list[Entry]) -> Entry:
-    """The newest repo of a versioned model line, else the newest repo."""
+def _versioned(entries: list[Entry]) -> Entry | None:
+    """The newest repo of a versioned model line, if any."""
     versioned = [e for e in entries if e.name is not None and e.name.generation]
-    return max(versioned or entries, key=_order)
+    return max(versioned, key=_order) if versioned else None
 
 
 def _model(entry: Entry) -> str:
@@ -109,11 +122,9 @@ def _model(entry: Entry) -> str:
     return display_name(entry.name) if entry.name is not None else entry.key.rpartition("/")[2]
 
 
-def _releases(world: World, leaders: Leaders, since: float, until: float) -> list[Entry]:
+def _releases(world: World, leaders: Leaders, until: float) -> list[Entry]:
     entries = world.releases_in(leaders.region, leaders.weights == "open")
-    start = bisect_left(entries, since, key=_stamp)
-    end = bisect_right(entries, until, key=_stamp)
-    return entries[start:end]
+    return entries[: bisect_right(entries, until, key=_stamp)]
 
 
 def _stamp(entry: Entry) -> float:
@@ -136,7 +147,7 @@ def _verdict(
     earliest = list(islice(heapq.merge(*(r.entries for r in found), key=_order), EVIDENCE_LIMIT))
     first = earliest[0]
     newest = max((r.entries[-1] for r in found), key=_order)
-    model = _model(max((r.flagship for r in found), key=_order))
+    model = _model(max((r.flagship for r in found if r.flagship), key=_order))
     named = ", ".join(leaders.names)
     kind = "open weights" if leaders.weights == "open" else "a model"
     start = datetime.fromtimestamp(since, UTC).date().isoformat()
