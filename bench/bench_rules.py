@@ -13,9 +13,10 @@ Measured 2026-11 (2 cores, other test suites running): 1x 8.4 s CPU / 8.8 s wall
 time is building the World, most of it ``parse_model_name`` (~15 us a name).
 
 Claims also carry roles (10% a baseline, 1% leaders, 1% closed names). Measured
-2026-12-02 with eight helpers' suites sharing the 2 cores (load ~9): 1x 21.1 s CPU
-(World 12.8 s), where the code before roles and release evidence took 15.0 s CPU
-(World 10.5 s) in the same minutes; only 1x was run then.
+2026-12-02 with eight helpers' suites sharing the 2 cores (load ~9): 1x 19.7-21.1 s
+CPU (World 11.8-12.8 s), 2x 2.44 times the 1x time; the code before roles and release
+evidence took 15.0 s CPU (World 10.5 s) at 1x in the same minutes. 5x and 10x were
+not run under that load.
 """
 
 from __future__ import annotations
