@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from monitor.catalog import Catalog, CatalogError, shipped_catalog
 from monitor.problems import ConfigError, Problem, describe_pydantic_error
 from rules.duration import parse_duration
 from sources.registry import KINDS
@@ -107,6 +108,10 @@ class ReportsSection(_Section):
     dashboard_dir: str = "dashboard"
 
 
+class CatalogSection(_Section):
+    lab: list[dict[str, Any]] = []  # validated by monitor.catalog: extends or replaces labs
+
+
 class _Top(_Section):
     store: StoreSection = StoreSection()
     schedule: ScheduleSection = ScheduleSection()
@@ -114,6 +119,7 @@ class _Top(_Section):
     email: EmailSection = EmailSection()
     claims: ClaimsSection = ClaimsSection()
     reports: ReportsSection = ReportsSection()
+    catalog: CatalogSection = CatalogSection()
     source: list[dict[str, Any]] = []
 
 
@@ -154,6 +160,7 @@ class Config:
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
     keep_runs: timedelta | None = None
     keep_findings: timedelta | None = None
+    catalog: Catalog = field(default_factory=shipped_catalog)
 
     @property
     def base_dir(self) -> Path:
@@ -229,6 +236,7 @@ def load_config(path: Path) -> Config:
     page = (base / top.claims.page).resolve() if top.claims.page else None
     if page is not None and not page.is_file():
         problems.append(Problem(name, "[claims] page", f"page {page} does not exist; fix the path"))
+    catalog = _load_catalog(name, top.catalog.lab, problems)
     if problems:
         raise ConfigError(problems)
     url = top.store.url or f"sqlite:///{(base / 'claimwatch.sqlite').resolve()}"
@@ -249,7 +257,16 @@ def load_config(path: Path) -> Config:
         sources=tuple(sources),
         keep_runs=_duration_or_none(top.store.keep_runs),
         keep_findings=_duration_or_none(top.store.keep_findings),
+        catalog=catalog,
     )
+
+
+def _load_catalog(name: str, labs: list[dict[str, Any]], problems: list[Problem]) -> Catalog:
+    try:
+        return shipped_catalog().extended(labs)
+    except CatalogError as exc:
+        problems.append(Problem(name, "[[catalog.lab]]", f"{exc}; see the catalog in README"))
+        return shipped_catalog()
 
 
 def _duration_or_none(text: str | None) -> timedelta | None:

@@ -1,0 +1,43 @@
+"""From a page to a monitor: the sources its claims need, and a config that runs them.
+
+``needed_sources`` turns drafted claims into the catalog's ``[[source]]`` entries that
+their ``watch`` names; ``render_sources`` writes them as TOML; ``render_config`` writes
+a whole ``claimwatch.toml`` around them (SQLite store beside it, the claims file and
+the page), ready for ``claimwatch check``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import tomli_w
+
+from monitor.catalog import Catalog
+from monitor.page.draft import DraftClaim
+
+
+def needed_sources(drafts: Iterable[DraftClaim], catalog: Catalog,
+                   known: set[str] = frozenset()) -> list[dict[str, Any]]:
+    """The catalog sources the drafts watch, in catalog order, minus ``known`` ids."""
+    wanted = {source_id for draft in drafts for source_id in draft.inferred.watch}
+    entries = [entry for lab in catalog.labs for entry in lab.sources()]
+    return [entry for entry in entries if entry["id"] in wanted and entry["id"] not in known]
+
+
+def render_sources(entries: list[dict[str, Any]]) -> str:
+    return "".join("\n" + tomli_w.dumps({"source": [entry]}) for entry in entries)
+
+
+def render_config(entries: list[dict[str, Any]], *, claims_file: str, page: str) -> str:
+    head = {
+        "store": {"url": "sqlite:///claimwatch.sqlite"},
+        "schedule": {"timezone": "UTC", "poll_interval": "6h"},
+        "claims": {"files": [claims_file], "page": page},
+        "reports": {"archive_dir": "digests"},
+    }
+    return (
+        "# Written by `claimwatch init --from-page`: the sources come from the catalog of\n"
+        "# labs (the labs the page's claims name). Add [email] to receive the digest.\n\n"
+        + tomli_w.dumps(head) + render_sources(entries)
+    )
