@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import click
 
 from monitor import exitcodes
 from monitor.catalog import Catalog, shipped_catalog
-from monitor.config import find_config, load_config
+from monitor.config import find_config, load_config, read_toml
 from monitor.context import AppContext, fail
 from monitor.importer import DraftClaim, PageImportError, import_page, render_claims_toml
 from monitor.problems import ConfigError
+from monitor.starter import needed_sources, render_config
 from rules.asof import AsOf
 
 
@@ -40,3 +44,44 @@ def optional_catalog(app: AppContext) -> Catalog:
         return load_config(find_config(app.config_path)).catalog
     except ConfigError:
         return shipped_catalog()
+
+
+def init_from_page(directory: Path, page_file: Path, page_date: str | None) -> None:
+    """Write claims.toml drafted from the page and a claimwatch.toml watching its sources."""
+    try:
+        when = AsOf.parse(page_date) if page_date else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--page-date") from None
+    catalog = shipped_catalog()
+    drafts = page_drafts(page_file, page_file.stem, when, catalog)
+    entries = needed_sources(drafts, catalog)
+    page_path = str(page_file.resolve())
+    if page_file.resolve().is_relative_to(directory.resolve()):
+        page_path = os.path.relpath(page_file.resolve(), directory.resolve())
+    claims_text = render_claims_toml(drafts, page=page_file.stem)
+    config_text = render_config(entries, claims_file="claims.toml", page=page_path)
+    (directory / "claims.toml").write_text(claims_text, encoding="utf-8")
+    (directory / "claimwatch.toml").write_text(config_text, encoding="utf-8")
+    click.echo(f"wrote {directory / 'claimwatch.toml'} ({len(entries)} sources from the catalog)")
+    click.echo(f"wrote {directory / 'claims.toml'} ({len(drafts)} claims drafted from "
+               f"{page_file})")
+    click.echo("next: review the claims' comments, then `claimwatch check`")
+
+
+def suggest_drafts(path: Path, catalog: Catalog) -> list[DraftClaim]:
+    """Drafts for a page, or for a claims file: each claim's text read as a statement."""
+    if path.suffix != ".toml":
+        return page_drafts(path, path.stem, None, catalog)
+    try:
+        entries = read_toml(path).get("claim", [])
+    except ConfigError as exc:
+        raise fail(str(exc), exitcodes.USAGE) from None
+    texts = [entry["text"] for entry in entries
+             if isinstance(entry, dict) and isinstance(entry.get("text"), str)]
+    if not texts:
+        raise fail(f"{path}: no [[claim]] with a text", exitcodes.USAGE)
+    page = "\n\n".join(texts)
+    try:
+        return import_page(page, page=path.stem, page_date=AsOf.parse("2000"), catalog=catalog)
+    except PageImportError as exc:
+        raise fail(str(exc), exitcodes.USAGE) from None

@@ -26,7 +26,7 @@ def needed_sources(drafts: Iterable[DraftClaim], catalog: Catalog,
 
 
 def render_sources(entries: list[dict[str, Any]]) -> str:
-    return "".join("\n" + tomli_w.dumps({"source": [entry]}) for entry in entries)
+    return "".join("\n[[source]]\n" + tomli_w.dumps(entry) for entry in entries)
 
 
 def render_config(entries: list[dict[str, Any]], *, claims_file: str, page: str) -> str:

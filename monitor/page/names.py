@@ -19,10 +19,10 @@ _TIERS = (
     "Opus|Sonnet|Haiku|Pro|Flash|Turbo|Max|Plus|Mini|Nano|Small|Medium|Large|Ultra|Lite"
     "|Scout|Maverick|Instruct|Thinking|Coder|Air|Next|Omni|Speed|Chat"
 )
-_WORD = r"[A-Za-z][\w.+-]*?(?:-\w+)*"
+_WORD = r"[A-Za-z][\w.+-]*"
 _CANDIDATE = re.compile(
     rf"(?<![\w/-])(?P<name>{_WORD}(?:\s+(?:\d{{1,3}}(?:\.\d+)*[a-z]?|{_TIERS})(?![\w-]))*)"
-    r"(?=(?:['’]s)?(?:[\s,;:.!?)\]]|$))"
+    r"(?=(?:['’]s)?(?:[\s,;:!?)\]]|\.(?!\w)|$))"
 )
 _NOT_MODELS = frozenset({"agent", "agents", "api", "apis", "sdk", "app", "cloud"})
 _SIZE = re.compile(r"\d+(?:\.\d+)?[BbMm]\b")

@@ -1,0 +1,85 @@
+"""From a page to a running monitor: `claims import`, `init --from-page`, `sources suggest`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from tests.conftest import use_test_store
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "china-us-ai"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), env={"CLAIMWATCH_USER": "tester"},
+                              catch_exceptions=False)
+
+
+def test_config_check_accepts_the_imported_draft_unchanged(tmp_path: Path):
+    for name in ("claimwatch.toml", "page.md"):
+        shutil.copy(EXAMPLE / name, tmp_path / name)
+    config = str(tmp_path / "claimwatch.toml")
+    imported = run("--config", config, "claims", "import", str(tmp_path / "page.md"),
+                   "-o", str(tmp_path / "claims.toml"), "--page", "china-us-ai")
+    assert imported.exit_code == 0, imported.output
+    checked = run("--config", config, "config", "check")
+    assert checked.exit_code == 0, checked.output
+    assert "ok" in checked.output
+
+
+def test_init_from_page_then_an_offline_check_shows_flags(tmp_path: Path):
+    site = tmp_path / "site"
+    result = run("init", "--from-page", str(EXAMPLE / "page.md"), "--dir", str(site))
+    assert result.exit_code == 0, result.output
+    config = str(use_test_store(site / "claimwatch.toml"))
+    assert run("--config", config, "config", "check").exit_code == 0
+    checked = run("--config", config, "check", "--all", "--replay", str(EXAMPLE / "snapshot"),
+                  "--no-alerts")
+    assert checked.exit_code == 1, checked.output  # new flags
+    assert "0 source(s) failed" in checked.output
+    contradicted = run("--config", config, "flags", "list", "--verdict", "contradicted")
+    assert "Qwen/Qwen3-72B" in contradicted.output  # the page names a model that never shipped
+
+
+def test_init_from_page_never_overwrites(tmp_path: Path):
+    (tmp_path / "claims.toml").write_text("keep me", encoding="utf-8")
+    result = run("init", "--from-page", str(EXAMPLE / "page.md"), "--dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert (tmp_path / "claims.toml").read_text(encoding="utf-8") == "keep me"
+
+
+def test_sources_suggest_prints_and_writes_what_the_config_lacks(tmp_path: Path):
+    (tmp_path / "claims.toml").write_text("", encoding="utf-8")
+    config = tmp_path / "claimwatch.toml"
+    config.write_text('[claims]\nfiles = ["claims.toml"]\n', encoding="utf-8")
+    page = tmp_path / "page.md"
+    page.write_text("Claude 3.7 is the newest Claude as of May 2026.\n", encoding="utf-8")
+    printed = run("--config", str(config), "sources", "suggest", str(page))
+    assert printed.exit_code == 0
+    assert 'id = "news-anthropic"' in printed.output
+    written = run("--config", str(config), "sources", "suggest", str(page), "--write")
+    assert "added 1 source(s)" in written.output
+    assert run("--config", str(config), "config", "check").exit_code == 0
+    again = run("--config", str(config), "sources", "suggest", str(page))
+    assert "already has every source" in again.output
+
+
+def test_sources_suggest_reads_a_claims_file_too(tmp_path: Path):
+    claims = tmp_path / "mine.toml"
+    claims.write_text('[[claim]]\ntext = "Llama 4 leads US open models"\n', encoding="utf-8")
+    result = run("--config", str(tmp_path / "none.toml"), "sources", "suggest", str(claims))
+    assert 'id = "hf-meta-llama"' in result.output
+
+
+def test_importing_html_or_binary_ends_in_a_message_not_a_traceback(tmp_path: Path):
+    html = tmp_path / "page.md"
+    html.write_text("<!doctype html><html><body>Qwen3</body></html>", encoding="utf-8")
+    result = run("claims", "import", str(html))
+    assert result.exit_code == 2 and "HTML document" in result.output
+    binary = tmp_path / "bin.md"
+    binary.write_bytes(b"\xff\xfe\x00\x01")
+    result = run("claims", "import", str(binary))
+    assert result.exit_code == 2 and "not a UTF-8 text file" in result.output
