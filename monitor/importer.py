@@ -104,11 +104,18 @@ def _draft(statement: Statement, page: str, page_date: AsOf | None, catalog: Cat
     if statement.row:
         section = f"{section} / {statement.row} / {statement.column}".strip(" /")
     return DraftClaim(
-        id=claim_id(section, subject, text, seen), page=page, section=section, text=text,
+        id=_chosen_id(statement, section, subject, seen), page=page, section=section, text=text,
         subject=subject, as_of=dating.as_of, review_every=review_every, dating=dating.how,
         cadence=why, inferred=inferred,
         date_source="page" if dating.kind == "page" else "stated",
     )
+
+
+def _chosen_id(statement: Statement, section: str, subject: str, seen: set[str]) -> str:
+    """The page's own ``<!-- claim: ID -->`` when it has one, else a fresh stable id."""
+    if statement.marked_id and statement.marked_id not in seen:
+        return statement.marked_id
+    return claim_id(section, subject, statement.text, seen)
 
 
 def _masked(text: str, hidden: tuple[tuple[int, int], ...]) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from monitor.page.ids import hide_id_comments, strip_markers
 from reports.pagemark import markdown_renderer
 
 _TERMINAL = (".", "!", "?", ":", ";", ",", "…")
@@ -58,12 +59,12 @@ def text_runs(inline: Token) -> tuple[str, ...]:
 
 
 def plain(inline: Token) -> str:
-    return " ".join(" ".join(text_runs(inline)).split())
+    return " ".join(strip_markers(" ".join(text_runs(inline))).split())
 
 
 def read_units(markdown: str) -> list[TextUnit]:
     """Every paragraph, list item and table cell of the page, in reading order."""
-    tokens = markdown_renderer().parse(markdown)
+    tokens = markdown_renderer().parse(hide_id_comments(markdown))
     return list(_Walker(tokens).units())
 
 

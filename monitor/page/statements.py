@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from monitor.catalog import Catalog
 from monitor.dates import FoundDate, find_dates
+from monitor.page.ids import id_at, take_ids
 from monitor.page.licenses import find_licenses
 from monitor.page.markdown import TextUnit
 from monitor.page.names import find_mentions
@@ -32,13 +33,18 @@ class Statement:
     context: tuple[tuple[FoundDate, str], ...] = ()  # dates around it, and where from
     hidden: tuple[tuple[int, int], ...] = ()  # spans drafted as fact spans of their own
     fact: bool = False
+    marked_id: str | None = None  # the id of a ``<!-- claim: ID -->`` right after it
 
 
 def unit_statements(unit: TextUnit, catalog: Catalog) -> Iterator[Statement]:
     context = _header_context(unit)
     question: tuple[tuple[FoundDate, str], ...] = ()
     for run in unit.runs:
-        for sentence in split_sentences(" ".join(run.split())):
+        text, ids = take_ids(" ".join(run.split()))
+        cursor = 0
+        for sentence in split_sentences(text):
+            offset = text.find(sentence, cursor)
+            cursor = offset + len(sentence)
             if sentence.endswith("?"):
                 question = tuple((d, f"question {sentence!r}") for d in find_dates(sentence))
                 continue
@@ -46,10 +52,9 @@ def unit_statements(unit: TextUnit, catalog: Catalog) -> Iterator[Statement]:
                              question + context)
             spans = fact_spans(sentence, catalog)
             for start, end in spans:
-                yield Statement(base.section, base.where, sentence[start:end], base.row,
-                                base.column, base.context, fact=True)
-            yield Statement(base.section, base.where, sentence, base.row, base.column,
-                            base.context, hidden=tuple(spans))
+                yield replace(base, text=sentence[start:end], fact=True,
+                              marked_id=id_at(ids, offset + end, text))
+            yield replace(base, hidden=tuple(spans), marked_id=id_at(ids, cursor, text))
 
 
 def _header_context(unit: TextUnit) -> tuple[tuple[FoundDate, str], ...]:
