@@ -107,6 +107,8 @@ def load(app: AppContext, by: str | None) -> None:
         f"{len(report.retired)} retired, {len(report.restored)} restored, "
         f"{report.unchanged} unchanged"
     )
+    for line in getattr(report, "pages", ()):  # what following the [[page]] entries did
+        click.echo(line)
 
 
 @claims.command("import")

@@ -24,8 +24,11 @@ SCAFFOLD = ("claimwatch.toml", "claims.toml")
 @click.option("--dir", "dir_option", type=click.Path(file_okay=False, path_type=Path),
               help="Write into this folder (same as DIRECTORY).")
 @click.option("--page-date", help="Date for the page's undated statements (YYYY[-MM[-DD]]).")
+@click.option("--follow/--no-follow", default=True, show_default=True,
+              help="With --from-page: the claims follow the page at each check ([[page]]); "
+              "--no-follow writes every draft into claims.toml instead.")
 def init(directory: Path, page_file: Path | None, dir_option: Path | None,
-         page_date: str | None) -> None:
+         page_date: str | None, follow: bool) -> None:
     """Create a starter claimwatch.toml and claims.toml in DIRECTORY.
 
     With --from-page, the claims are drafted from the page and the config watches the
@@ -40,7 +43,7 @@ def init(directory: Path, page_file: Path | None, dir_option: Path | None,
             f"{', '.join(clashes)} already exist in {directory}; nothing written", exitcodes.USAGE
         )
     if page_file is not None:
-        init_from_page(directory, page_file, page_date)
+        init_from_page(directory, page_file, page_date, follow)
         return
     for name in SCAFFOLD:
         text = resources.files("monitor").joinpath("scaffold", name).read_text("utf-8")

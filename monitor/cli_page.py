@@ -13,7 +13,7 @@ from monitor.config import find_config, load_config, read_toml
 from monitor.context import AppContext, fail
 from monitor.importer import DraftClaim, PageImportError, import_page, render_claims_toml
 from monitor.problems import ConfigError
-from monitor.starter import needed_sources, render_config
+from monitor.starter import PINS_HEADER, needed_sources, render_config
 from rules.asof import AsOf
 
 
@@ -46,26 +46,37 @@ def optional_catalog(app: AppContext) -> Catalog:
         return shipped_catalog()
 
 
-def init_from_page(directory: Path, page_file: Path, page_date: str | None) -> None:
-    """Write claims.toml drafted from the page and a claimwatch.toml watching its sources."""
+def init_from_page(directory: Path, page_file: Path, page_date: str | None,
+                   follow: bool = True) -> None:
+    """Write a claimwatch.toml watching the sources the page's claims need, and a claims
+    file: with ``follow``, one for pins only (the claims come from the page at each
+    check); without, every draft."""
     try:
         when = AsOf.parse(page_date) if page_date else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--page-date") from None
     catalog = shipped_catalog()
-    drafts = page_drafts(page_file, page_file.stem, when, catalog)
+    name = page_file.stem
+    drafts = page_drafts(page_file, name, when, catalog)
     entries = needed_sources(drafts, catalog)
     page_path = str(page_file.resolve())
     if page_file.resolve().is_relative_to(directory.resolve()):
         page_path = os.path.relpath(page_file.resolve(), directory.resolve())
-    claims_text = render_claims_toml(drafts, page=page_file.stem)
-    config_text = render_config(entries, claims_file="claims.toml", page=page_path)
+    claims_text = (PINS_HEADER.format(page=name) if follow
+                   else render_claims_toml(drafts, page=name))
+    config_text = render_config(entries, claims_file="claims.toml", page=page_path,
+                                follow=name if follow else None)
+    if follow and when is not None:
+        config_text = config_text.replace(f'source = "{page_path}"\n',
+                                          f'source = "{page_path}"\npage_date = "{when}"\n', 1)
     (directory / "claims.toml").write_text(claims_text, encoding="utf-8")
     (directory / "claimwatch.toml").write_text(config_text, encoding="utf-8")
-    click.echo(f"wrote {directory / 'claimwatch.toml'} ({len(entries)} sources from the catalog)")
-    click.echo(f"wrote {directory / 'claims.toml'} ({len(drafts)} claims drafted from "
-               f"{page_file})")
-    click.echo("next: review the claims' comments, then `claimwatch check`")
+    click.echo(f"wrote {directory / 'claimwatch.toml'} ({len(entries)} sources from the catalog"
+               + (f"; the claims follow {page_file})" if follow else ")"))
+    click.echo(f"wrote {directory / 'claims.toml'} "
+               + ("(for pins and overrides)" if follow else
+                  f"({len(drafts)} claims drafted from {page_file})"))
+    click.echo(f"{len(drafts)} claims drafted; next: `claimwatch check`")
 
 
 def suggest_drafts(path: Path, catalog: Catalog) -> list[DraftClaim]:

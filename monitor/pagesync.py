@@ -9,7 +9,8 @@ then stores the claims files' claims and the pages' claims together:
   gives only text, section and as-of);
 - a removed statement retires its claim and resolves its flags "removed from the page";
 - a new statement is drafted and flagged "new claim, please confirm" until the flag
-  is acknowledged (``claimwatch flags ack N``);
+  is acknowledged (``claimwatch flags ack N``); the page's first reading drafts its
+  claims without a flag each;
 - a page that lost more than half its claims retires nothing: a flag says so, and
   acknowledging it confirms the removals at the next check;
 - a page that cannot be read (missing, a failing URL, HTML, not text) keeps its claims
@@ -124,14 +125,19 @@ def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence
             outcome.verdicts.append(_new_verdict(outcome, claim))
     outcome.claims += [known[claim_id] for claim_id in match.kept + held]
     taken = set(known) | {c.id for c in outcome.claims}
+    first_read = not known  # the first import is reviewed as a whole, not claim by claim
     for index in match.new:
         claim = _draft_claim(drafts[index], _free_id(drafts[index].id, taken), sources)
         taken.add(claim.id)
         outcome.claims.append(claim)
         outcome.files[claim.id] = f"page {page.name}"
-        outcome.verdicts.append(_new_verdict(outcome, claim))
-        outcome.news.append(f"page {page.name}: new claim {claim.id}, please confirm: "
-                            f"{claim.text!r}")
+        if not first_read:
+            outcome.verdicts.append(_new_verdict(outcome, claim))
+            outcome.news.append(f"page {page.name}: new claim {claim.id}, please confirm: "
+                                f"{claim.text!r}")
+    if first_read:
+        outcome.news.append(f"page {page.name}: {len(match.new)} claims drafted; review them "
+                            f"with `claimwatch claims list --page {page.name}`")
     outcome.removed = [claim_id for claim_id in match.removed if claim_id not in held]
     for claim_id in outcome.removed:
         outcome.news.append(f"page {page.name}: claim {claim_id} removed from the page"

@@ -44,6 +44,34 @@ def test_init_from_page_then_an_offline_check_shows_flags(tmp_path: Path):
     assert "Qwen/Qwen3-72B" in contradicted.output  # the page names a model that never shipped
 
 
+def test_the_editors_fix_on_the_page_resolves_the_flag_at_the_next_check(tmp_path: Path):
+    shutil.copy(EXAMPLE / "page.md", tmp_path / "page.md")
+    site = tmp_path / "site"
+    run("init", "--from-page", str(tmp_path / "page.md"), "--dir", str(site))
+    config = str(use_test_store(site / "claimwatch.toml"))
+    replay = str(EXAMPLE / "snapshot")
+    run("--config", config, "check", "--all", "--replay", replay, "--no-alerts")
+    assert "Qwen/Qwen3-72B" in run("--config", config, "flags", "list", "--status",
+                                   "open").output
+    page = (tmp_path / "page.md").read_text(encoding="utf-8")
+    (tmp_path / "page.md").write_text(page.replace("Qwen3-72B and", "Qwen3-32B and"),
+                                      encoding="utf-8")
+    run("--config", config, "check", "--all", "--replay", replay, "--no-alerts")
+    still_open = run("--config", config, "flags", "list", "--status", "open").output
+    assert "Qwen3-72B" not in still_open
+    resolved = run("--config", config, "flags", "list", "--status", "resolved").output
+    assert "Qwen/Qwen3-72B" in resolved
+
+
+def test_init_from_page_without_follow_writes_every_draft(tmp_path: Path):
+    result = run("init", "--from-page", str(EXAMPLE / "page.md"), "--dir", str(tmp_path),
+                 "--no-follow")
+    assert result.exit_code == 0
+    assert (tmp_path / "claims.toml").read_text(encoding="utf-8").count("[[claim]]") >= 30
+    assert "[[page]]" not in (tmp_path / "claimwatch.toml").read_text(encoding="utf-8")
+    assert run("--config", str(tmp_path / "claimwatch.toml"), "config", "check").exit_code == 0
+
+
 def test_init_from_page_never_overwrites(tmp_path: Path):
     (tmp_path / "claims.toml").write_text("keep me", encoding="utf-8")
     result = run("init", "--from-page", str(EXAMPLE / "page.md"), "--dir", str(tmp_path))

@@ -52,15 +52,25 @@ def _page_flags(store: Store) -> list[str]:
                                                                        claim_id="page.models")]
 
 
-def test_a_followed_page_drafts_its_claims_and_asks_to_confirm_them(tmp_path, store):
-    report = _sync(_site(tmp_path), store)
+def test_a_followed_page_drafts_its_claims_then_asks_to_confirm_new_ones(tmp_path, store):
+    config = _site(tmp_path)
+    report = _sync(config, store)
     texts = sorted(_active(store).values())
     assert "Qwen3 leads Chinese open-weight models as of May 2026." in texts
     assert "DeepSeek-V3 (December 2024)" in texts
     assert len(report.created) == len(texts) + 1  # and the page's own claim
-    assert sum(line.startswith("open:new:") for line in _page_flags(store)) == len(texts)
+    assert _page_flags(store) == []  # the first reading is reviewed as a whole
     with store.session() as session:  # the page's own claim is never judged
         assert "page.models" not in {c.id for c in claim_store.active_claims(session)}
+    (tmp_path / "page.md").write_text(PAGE + "\nGemma 3 is Google's newest open model.\n")
+    report = _sync(config, store)
+    assert len(report.created) == 1
+    assert _page_flags(store) == [f"open:new:{report.created[0]}"]
+    with store.session() as session:
+        (flag,) = flag_store.list_flags(session, claim_id="page.models")
+        flag_store.acknowledge(session, flag.id, now=NOW, by="editor")
+    _sync(config, store)
+    assert _page_flags(store) == [f"resolved:new:{report.created[0]}"]  # confirmed
 
 
 def test_an_edited_statement_revises_its_claim_keeping_its_id(tmp_path, store):
