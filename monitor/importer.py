@@ -46,13 +46,13 @@ def import_page(markdown: str, *, page: str, page_date: AsOf | None = None,
     when = page_date or page_date_of(markdown, statements)
     drafts: list[DraftClaim] = []
     seen: set[str] = set()
-    texts: set[str] = set()
+    texts: set[tuple[str, str]] = set()
     for statement in statements:
-        if statement.text in texts:
-            continue  # a statement the page repeats is one claim: the first place holds it
         draft = _draft(statement, page, when, catalog, seen)
+        if draft is not None and (draft.section, draft.text) in texts:
+            continue  # a statement a section repeats is one claim: the first place holds it
         if draft is not None:
-            texts.add(draft.text)
+            texts.add((draft.section, draft.text))
             seen.add(draft.id)
             drafts.append(draft)
     if not drafts:
@@ -90,8 +90,8 @@ def page_date_of(markdown: str, statements: list[Statement]) -> AsOf | None:
 def _draft(statement: Statement, page: str, page_date: AsOf | None, catalog: Catalog,
            seen: set[str]) -> DraftClaim | None:
     text = statement.text
-    headers = f"{statement.row} {statement.column}".strip()
-    inferred = infer(_masked(text, statement.hidden), catalog, headers=headers)
+    inferred = infer(text, catalog, row=statement.row, column=statement.column,
+                     hidden=statement.hidden)
     checkable = is_checkable(_masked(text, statement.hidden), inferred)
     dating = date_statement(text, statement.hidden, statement.context, page_date, checkable)
     if dating is None:

@@ -116,6 +116,8 @@ def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence
     open_new = _unconfirmed(session, outcome.own_id)
     for index, claim_id in match.matched.items():
         claim = _revised(drafts[index], claim_id, pinned, index in match.revised, sources)
+        if index not in match.revised:  # same words, same date: an edit elsewhere on the
+            claim = replace(claim, as_of=known[claim_id].as_of)  # page must not re-date it
         outcome.claims.append(claim)
         if claim_id not in pinned:
             outcome.files[claim_id] = f"page {page.name}"

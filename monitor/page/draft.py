@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass, field
 
 from monitor.dates import FoundDate, find_dates, latest
-from monitor.page.infer import Inferred
+from monitor.page.infer import Inferred, topics
 from monitor.page.licenses import find_licenses
+from monitor.page.prose import find_names
 from rules.asof import AsOf
 
 _COUNT = re.compile(r"\d[\d,.]*\s*(?:\+|%|x\b|million|billion|thousand)|\b\d{1,3}(?:,\d{3})+"
@@ -56,21 +57,23 @@ def own_dates(text: str, hidden: tuple[tuple[int, int], ...]) -> list[FoundDate]
 
 
 def is_checkable(text: str, inferred: Inferred) -> bool:
-    outside = text
-    return bool(inferred.mentions) or bool(find_licenses(outside)) or bool(
-        re.search(r"\d", outside)
-    )
+    """Names a model, a licence, a number, an organisation or product, or a watched topic."""
+    return bool(inferred.mentions or find_licenses(text) or re.search(r"\d", text)
+                or find_names(text) or topics(text))
 
 
 def date_statement(text: str, hidden, context, page_date: AsOf | None,
                    checkable: bool) -> Dating | None:
+    """A statement's own date, else (checkable or under a dated table column) its
+    context's, else the page's."""
     own = own_dates(text, hidden)
     if own:
         chosen = latest(own)
         ongoing = chosen.kind == "as-of" or bool(_ONGOING.search(text[: chosen.span[0]]))
         phrases = ", ".join(f'"{d.phrase}"' for d in own)
         return Dating(chosen.as_of, chosen.kind, f"dates in the text: {phrases}", ongoing)
-    if not checkable:
+    dated_column = any(where.startswith("column") for _, where in context)
+    if not (checkable or dated_column):
         return None
     if context:
         chosen = latest([found for found, _ in context])

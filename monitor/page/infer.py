@@ -17,6 +17,7 @@ A licence gives ``license``, a model's gloss date ``released``, a size or varian
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from monitor.catalog import Catalog
@@ -35,7 +36,14 @@ _BASELINE_BEFORE = re.compile(
 _BASELINE_AFTER = re.compile(r"^[\s-](?:level|class)\b", re.IGNORECASE)
 _LATEST = re.compile(
     r"\b(?:frontier|newest|latest|leading|lead|leads|strongest|ahead|state[- ]of[- ]the[- ]art"
-    r"|flagship|most capable|best)\b",
+    r"|flagship|most capable)\b",
+    re.IGNORECASE,
+)
+_TIME_REFERENCE = re.compile(r"\b(?:since|after|before|until)\s+(?:the\s+)?$", re.I)
+_CLAUSE_CUT = re.compile(r";\s*|,\s+(?=(?:and|but|while|whereas)\b)")
+_RELEASE_COLUMN = re.compile(r"releas|launch|date|out\b|shipped", re.IGNORECASE)
+_RELEASED_VERB_BEFORE = re.compile(
+    r"\b(?:released|launched|shipped|introduced|unveiled|announced)\s+(?:its\s+|the\s+)?$",
     re.IGNORECASE,
 )
 _RELEASED_VERB = re.compile(
@@ -43,7 +51,11 @@ _RELEASED_VERB = re.compile(
     re.IGNORECASE,
 )
 _OPEN = re.compile(r"\bopen(?:[- ]weights?| models?| source|-source)\b", re.IGNORECASE)
-_CLOSED = re.compile(r"\bclosed\b", re.IGNORECASE)
+_CLOSED = re.compile(
+    r"\bclosed[- ](?:weights?|source|models?|frontier|systems?|APIs?)\b|\bmodels?, closed\b"
+    r"|\b(?:stays?|remains?|kept|is|are) closed\b",
+    re.IGNORECASE,
+)
 _REGIONS = (
     (re.compile(r"\b(?:US|U\.S\.|American|United States)\b"), "us"),
     (re.compile(r"\b(?:China|Chinese)\b"), "china"),
@@ -54,6 +66,7 @@ _TOPICS = (
     (re.compile(r"executive order", re.IGNORECASE), "executive order"),
     (re.compile(r"\bAI (?:law|act)\b", re.IGNORECASE), "AI law"),
     (re.compile(r"digital[- ]human|avatar", re.IGNORECASE), "digital human"),
+    (re.compile(r"\bGPUs?\b|\bchips?\b|semiconductor", re.IGNORECASE), "AI chips"),
 )
 _PLACES = frozenset({"China", "US", "USA", "American", "Chinese", "Beijing", "Wuhan", "Europe"})
 MAX_KEYWORDS = 4
@@ -83,16 +96,28 @@ class Inferred:
         return bool(self.latest or self.leaders or self.baseline)
 
 
-def infer(text: str, catalog: Catalog, *, headers: str = "") -> Inferred:
-    """What ``text`` expects of the world; ``headers`` are its table row and column."""
+def infer(text: str, catalog: Catalog, *, row: str = "", column: str = "",
+          hidden: Sequence[tuple[int, int]] = ()) -> Inferred:
+    """What ``text`` expects of the world.
+
+    ``row`` and ``column`` are a table cell's headers; ``hidden`` the spans of fact
+    spans drafted as claims of their own: their licence and dates are theirs, not this
+    statement's, but the models they name keep their roles here.
+    """
     result = Inferred()
     mentions = find_mentions(text, catalog)
     result.mentions = mentions
-    _baselines(text, mentions, result)
-    _about(text, mentions, result)
-    _latest(text, headers, mentions, result)
-    _leaders(text, headers, mentions, result)
-    _open_closed(text, headers, mentions, result)
+    roles = [m for m in mentions if not _TIME_REFERENCE.search(text[:m.start])]
+    facts = [m for m in mentions if not any(a <= m.start < b for a, b in hidden)]
+    masked = _masked(text, hidden)
+    _baselines(text, roles, result)
+    _about(masked, facts, result)
+    if not facts and row:
+        _about_row(masked, row, column, catalog, result)
+    clauses = _clauses(text)
+    _latest(text, f"{row} {column}", roles, clauses, result)
+    _leaders(text, row, column, roles, result)
+    _open_closed(text, f"{row} {column}", roles, clauses, result)
     _exists(mentions, result)
     if not any(m.is_generation for m in mentions):
         _keywords(text, mentions, result)
@@ -106,6 +131,22 @@ def infer(text: str, catalog: Catalog, *, headers: str = "") -> Inferred:
     return result
 
 
+def _masked(text: str, hidden: Sequence[tuple[int, int]]) -> str:
+    for start, end in hidden:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Spans of the clauses of a sentence: cut at ";" and at ", and" / ", but" / ", while"."""
+    cuts = [0] + [m.end() for m in _CLAUSE_CUT.finditer(text)] + [len(text)]
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
+def _clause_of(clauses: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    return next((c for c in clauses if c[0] <= position < c[1]), (0, 0))
+
+
 def _about(text: str, mentions: list[Mention], result: Inferred) -> None:
     licenses = find_licenses(text)
     if len({item.hub_id for item in licenses}) == 1 and mentions:
@@ -116,13 +157,7 @@ def _about(text: str, mentions: list[Mention], result: Inferred) -> None:
     elif len(licenses) > 1:
         result.why["license"] = "several licences named; set license by hand"
     for mention in mentions:
-        gloss = re.match(r"\s*\(([^)]*)\)", text[mention.end:])
-        dates = find_dates(gloss.group(1)) if gloss else []
-        if not dates:
-            after = text[mention.end: mention.end + 60]
-            verb = _RELEASED_VERB.search(after)
-            dates = find_dates(after[verb.end():]) if verb else []
-        dates = [d for d in dates if d.kind != "as-of"]
+        dates = _release_dates(text, mention)
         if dates:
             result.about = result.about or mention.text
             if result.about == mention.text:
@@ -131,6 +166,38 @@ def _about(text: str, mentions: list[Mention], result: Inferred) -> None:
             break
     if result.about:
         result.why["about"] = f"the licence or release date is said of {result.about}"
+
+
+def _release_dates(text: str, mention: Mention) -> list:
+    """ "X (… April 2025 …)", "X came out in April 2025", "released X in April 2025"."""
+    gloss = re.match(r"\s*\(([^)]*)\)", text[mention.end:])
+    dates = find_dates(gloss.group(1)) if gloss else []
+    if not dates:
+        after = text[mention.end: mention.end + 60]
+        verb = _RELEASED_VERB.search(after)
+        if verb is None and _RELEASED_VERB_BEFORE.search(text[:mention.start]):
+            verb = re.match(r"", after)
+        dates = find_dates(after[verb.end():]) if verb else []
+    return [d for d in dates if d.kind != "as-of"]
+
+
+def _about_row(text: str, row: str, column: str, catalog: Catalog, result: Inferred) -> None:
+    """A table cell that names no model speaks of its row's model: "Apache 2.0" in the
+    licence column, "April 2024" in the release column of the row "Llama 3"."""
+    named = find_mentions(row, catalog)
+    if not named:
+        return
+    model = named[0].text
+    licenses = find_licenses(text)
+    if len({item.hub_id for item in licenses}) == 1:
+        result.about, result.license = model, licenses[0].hub_id
+        result.why["license"] = f'"{licenses[0].phrase}" in the row of {model}'
+    dates = [d for d in find_dates(text) if d.kind != "as-of"]
+    if dates and _RELEASE_COLUMN.search(column):
+        result.about, result.released = model, str(dates[0].as_of)
+        result.why["released"] = f'"{dates[0].phrase}" under {column!r} in the row of {model}'
+    if result.about:
+        result.why["about"] = f"the cell speaks of its row's model, {model}"
 
 
 def _nearest_before(mentions: list[Mention], position: int) -> Mention | None:
@@ -149,14 +216,19 @@ def _baselines(text: str, mentions: list[Mention], result: Inferred) -> None:
             result.why.setdefault("baseline", f'compared against: "{said}"')
 
 
-def _latest(text: str, headers: str, mentions: list[Mention], result: Inferred) -> None:
-    cue = _LATEST.search(text) or _LATEST.search(headers)
-    if cue is None:
-        return
-    named = [m.text for m in mentions if m.is_generation and m.text not in result.baseline
+def _latest(text: str, headers: str, mentions: list[Mention],
+            clauses: list[tuple[int, int]], result: Inferred) -> None:
+    named = [m for m in mentions if m.is_generation and m.text not in result.baseline
              and m.text != result.about]
-    if named:
-        result.latest = _unique(named)
+    if not named:
+        return
+    in_clause = [m for m in named if _LATEST.search(text[slice(*_clause_of(clauses, m.start))])]
+    cue = _LATEST.search(text) or _LATEST.search(headers)
+    chosen = in_clause or (named if cue and not _LATEST.search(text) else [])
+    if not chosen and cue and len({_clause_of(clauses, m.start) for m in named}) == 1:
+        chosen = named
+    if chosen:
+        result.latest = _unique([m.text for m in chosen])
         where = "the sentence" if _LATEST.search(text) else "its table headers"
         result.why["latest"] = f'"{cue.group()}" in {where}'
 
@@ -173,28 +245,34 @@ def _single_region(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _leaders(text: str, headers: str, mentions: list[Mention], result: Inferred) -> None:
-    cue = re.search(r"\b(?:lead|leads|leading|strongest)\b", text + " " + headers, re.I)
-    region = _region(headers) or _single_region(text)
+def _leaders(text: str, row: str, column: str, mentions: list[Mention],
+             result: Inferred) -> None:
+    cue = re.search(r"\b(?:lead|leads|leading|strongest)\b", text + " " + column, re.I)
+    region = _region(column) or _single_region(text)
     names = [m.text for m in mentions if m.text not in result.baseline]
     if cue is None or region is None or not names or not result.latest:
         return
-    weights = "open" if _OPEN.search(text + " " + headers) else "any"
+    weights = "open" if _OPEN.search(f"{text} {row} {column}") else "any"
     result.leaders = {"names": _unique(names), "region": region, "weights": weights}
     result.why["leaders"] = f'"{cue.group()}" with the region {region!r}'
 
 
-def _open_closed(text: str, headers: str, mentions: list[Mention], result: Inferred) -> None:
-    both = text + " " + headers
-    named = [m.text for m in mentions if m.is_generation and m.text not in result.baseline]
-    if not named:
-        return
-    if _CLOSED.search(both) and not _OPEN.search(both):
-        result.closed = _unique(named)
-        result.why["closed"] = '"closed" in the sentence or its headers'
-    elif (match := _OPEN.search(both)) and not _CLOSED.search(both):
-        result.open = _unique(named)
-        result.why["open"] = f'"{match.group()}" in the sentence or its headers'
+def _open_closed(text: str, headers: str, mentions: list[Mention],
+                 clauses: list[tuple[int, int]], result: Inferred) -> None:
+    named = [m for m in mentions if m.text not in result.baseline]
+    whole = text + " " + headers
+    for mention in named:
+        clause = text[slice(*_clause_of(clauses, mention.start))]
+        closed, opened = _CLOSED.search(clause), _OPEN.search(clause)
+        if not (closed or opened):  # the sentence or its headers speak for every clause
+            closed, opened = _CLOSED.search(whole), _OPEN.search(whole)
+        if closed and not opened:
+            result.closed.append(mention.text)
+            result.why.setdefault("closed", f'"{closed.group()}" said of it')
+        elif opened and not closed:
+            result.open.append(mention.text)
+            result.why.setdefault("open", f'"{opened.group()}" said of it')
+    result.closed, result.open = _unique(result.closed), _unique(result.open)
 
 
 def _exists(mentions: list[Mention], result: Inferred) -> None:
@@ -207,8 +285,12 @@ def _exists(mentions: list[Mention], result: Inferred) -> None:
         result.why["exists"] = "a model named with its size, on its lab's hub organisation"
 
 
+def topics(text: str) -> list[str]:
+    return [word for pattern, word in _TOPICS if pattern.search(text)]
+
+
 def _keywords(text: str, mentions: list[Mention], result: Inferred) -> None:
-    words = [word for pattern, word in _TOPICS if pattern.search(text)]
+    words = topics(text)
     words += [m.text for m in mentions]
     words += [name.text for name in find_names(text) if name.text not in _PLACES
               and not re.fullmatch(r"[A-Z]{1,3}", name.text)]

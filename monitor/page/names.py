@@ -21,7 +21,8 @@ _TIERS = (
 )
 _WORD = r"[A-Za-z][\w.+-]*"
 _CANDIDATE = re.compile(
-    rf"(?<![\w/-])(?P<name>{_WORD}(?:\s+(?:\d{{1,3}}(?:\.\d+)*[a-z]?|{_TIERS})(?![\w-]))*)"
+    rf"(?<![\w/-])(?P<name>{_WORD}(?:\s+(?:\d+x\d+[bB]|\d{{1,3}}(?:\.\d+)*[a-zA-Z]?|[A-Z]\d[\w.]*|{_TIERS})"
+    r"(?![\w-]))*)"
     r"(?=(?:['’]s)?(?:[\s,;:!?)\]]|\.(?!\w)|$))"
 )
 _NOT_MODELS = frozenset({"agent", "agents", "api", "apis", "sdk", "app", "cloud"})

@@ -100,35 +100,36 @@ def test_text_split_by_inline_markup_stays_inside_one_run():
     assert drafts and marked.missing == ()
 
 
-HEADERS = "Closed frontier models Strongest in the US"
+HEADERS = ("Closed frontier models", "Strongest in the US")
 
 
 @pytest.mark.parametrize(
     ("text", "headers", "expected"),
     [
-        ("The US stays ahead in closed frontier models (GPT-4o, Claude 3.7, Gemini 2.0)", "",
+        ("The US stays ahead in closed frontier models (GPT-4o, Claude 3.7, Gemini 2.0)", None,
          {"latest": ["GPT-4o", "Claude 3.7", "Gemini 2.0"],
           "closed": ["GPT-4o", "Claude 3.7", "Gemini 2.0"]}),
-        ("Chinese open models cost 10-30x less per token than GPT-4o", "",
+        ("Chinese open models cost 10-30x less per token than GPT-4o", None,
          {"baseline": ["GPT-4o"], "latest": []}),
-        ("Chinese open models score at GPT-4o level", "", {"baseline": ["GPT-4o"]}),
-        ("Open models have caught up with GPT-4o", "", {"baseline": ["GPT-4o"]}),
-        ("Qwen3 (Apache 2.0, April 2025)", "",
+        ("Chinese open models score at GPT-4o level", None, {"baseline": ["GPT-4o"]}),
+        ("Open models have caught up with GPT-4o", None, {"baseline": ["GPT-4o"]}),
+        ("Qwen3 (Apache 2.0, April 2025)", None,
          {"about": "Qwen3", "license": "apache-2.0", "released": "2025-04"}),
-        ("Llama 3.3 ships under the Llama 3.3 Community License", "",
+        ("Llama 3.3 ships under the Llama 3.3 Community License", None,
          {"about": "Llama 3.3", "license": "llama3.3"}),
-        ("GLM-4.5 came out in July 2025", "", {"about": "GLM-4.5", "released": "2025-07"}),
-        ("Qwen3-30B-A3B and DeepSeek-V3 run on one node", "",
+        ("GLM-4.5 came out in July 2025", None, {"about": "GLM-4.5", "released": "2025-07"}),
+        ("Qwen3-30B-A3B and DeepSeek-V3 run on one node", None,
          {"exists": ["Qwen/Qwen3-30B-A3B"], "latest": []}),
         ("OpenAI's GPT-4o, Anthropic's Claude 3.7", HEADERS,
          {"latest": ["GPT-4o", "Claude 3.7"],
           "leaders": {"names": ["GPT-4o", "Claude 3.7"], "region": "us", "weights": "any"}}),
-        ("More than 1,000 robotaxis in service in China as of 2025", "",
+        ("More than 1,000 robotaxis in service in China as of 2025", None,
          {"keywords": ["robotaxi"], "watch": []}),
     ],
 )
 def test_expectations_follow_the_sentence_shape(text, headers, expected):
-    inferred = infer(text, shipped_catalog(), headers=headers)
+    row, column = headers or ("", "")
+    inferred = infer(text, shipped_catalog(), row=row, column=column)
     for key, value in expected.items():
         assert getattr(inferred, key) == value, key
     for key in expected:
