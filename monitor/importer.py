@@ -55,12 +55,32 @@ def import_page(markdown: str, *, page: str, page_date: AsOf | None = None,
             texts.add((draft.section, draft.text))
             seen.add(draft.id)
             drafts.append(draft)
+    _watch_leaders_region(drafts, catalog)
     if not drafts:
         raise PageImportError(
             f"{page}: no dated or checkable statement found (none names a model, a licence, "
             "a number or a date); is this the page's Markdown?"
         )
     return drafts
+
+
+def _watch_leaders_region(drafts: list[DraftClaim], catalog: Catalog) -> None:
+    """A leaders claim is broken by another lab of its region: it watches the sources
+    of the region's labs the page names (their hubs only, for open-weight leaders)."""
+    named = {m.lab.id for d in drafts for m in d.inferred.mentions}
+    for draft in drafts:
+        leaders = draft.inferred.leaders
+        if not leaders:
+            continue
+        kinds = ("huggingface",) if leaders["weights"] == "open" else ("huggingface", "feed")
+        extra = {entry["id"] for lab in catalog.labs
+                 if lab.id in named and lab.region == leaders["region"]
+                 for entry in lab.sources() if entry["kind"] in kinds}
+        if extra - set(draft.inferred.watch):
+            draft.inferred.watch = sorted(set(draft.inferred.watch) | extra)
+            draft.inferred.why["watch"] = (
+                draft.inferred.why.get("watch", "") + f"; the {leaders['region']} labs the "
+                "page names, whose releases would challenge the leaders").lstrip("; ")
 
 
 def _refuse_non_markdown(markdown: str, page: str) -> None:

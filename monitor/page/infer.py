@@ -120,7 +120,7 @@ def infer(text: str, catalog: Catalog, *, row: str = "", column: str = "",
     _open_closed(text, f"{row} {column}", roles, clauses, result)
     _exists(mentions, result)
     if not any(m.is_generation for m in mentions):
-        _keywords(text, mentions, result)
+        _keywords(text, mentions, catalog, result)
     labs = {m.lab.id: m.lab for m in mentions}
     result.watch = sorted({entry["id"] for lab in labs.values() for entry in lab.sources()
                            if entry["kind"] != "github"})  # repos release tools, not models
@@ -260,12 +260,12 @@ def _leaders(text: str, row: str, column: str, mentions: list[Mention],
 def _open_closed(text: str, headers: str, mentions: list[Mention],
                  clauses: list[tuple[int, int]], result: Inferred) -> None:
     named = [m for m in mentions if m.text not in result.baseline]
-    whole = text + " " + headers
+    said = _CLOSED.search(text) or _OPEN.search(text)
     for mention in named:
         clause = text[slice(*_clause_of(clauses, mention.start))]
         closed, opened = _CLOSED.search(clause), _OPEN.search(clause)
-        if not (closed or opened):  # the sentence or its headers speak for every clause
-            closed, opened = _CLOSED.search(whole), _OPEN.search(whole)
+        if not said:  # only the table headers say it: they speak for the whole cell
+            closed, opened = _CLOSED.search(headers), _OPEN.search(headers)
         if closed and not opened:
             result.closed.append(mention.text)
             result.why.setdefault("closed", f'"{closed.group()}" said of it')
@@ -289,10 +289,15 @@ def topics(text: str) -> list[str]:
     return [word for pattern, word in _TOPICS if pattern.search(text)]
 
 
-def _keywords(text: str, mentions: list[Mention], result: Inferred) -> None:
+def _keywords(text: str, mentions: list[Mention], catalog: Catalog,
+              result: Inferred) -> None:
+    """Topics and names, but not a lab or brand: its every post would match; the
+    sources of the labs named (``watch``) cover those."""
+    brands = {m.text for m in mentions} | {word for lab in catalog.labs
+                                           for word in (*lab.name.split(), *lab.families)}
     words = topics(text)
-    words += [m.text for m in mentions]
     words += [name.text for name in find_names(text) if name.text not in _PLACES
+              and name.text.split("'")[0] not in brands
               and not re.fullmatch(r"[A-Z]{1,3}", name.text)]
     result.keywords = _unique(words)[:MAX_KEYWORDS]
     if result.keywords:
