@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from monitor import exitcodes
-from monitor.cli_page import optional_catalog, render_page_claims
+from monitor.cli_page import optional_catalog, page_drafts, write_page_ids
 from monitor.context import AppContext, actor, fail, utcnow
+from monitor.importer import render_claims_toml
 from monitor.pipeline import sync_config
 from monitor.problems import ConfigError
 from rules.asof import AsOf
@@ -122,10 +123,12 @@ def load(app: AppContext, by: str | None) -> None:
 @click.option("--page", "page_name", help="Page name for the claims (default: file stem).")
 @click.option("--page-date", help="Date for statements without one (YYYY, YYYY-MM, YYYY-MM-DD).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--write-ids", is_flag=True, help="Also write <!-- claim: ID --> after each "
+              "statement in PAGE_FILE, so its claims keep their ids when the page is edited.")
 @click.pass_obj
 def import_claims(
     app: AppContext, page_file: Path, output: Path | None, page_name: str | None,
-    page_date: str | None, force: bool,
+    page_date: str | None, force: bool, write_ids: bool,
 ) -> None:
     """Draft a claims file from a Markdown page: one claim per dated or checkable
     statement, with the expectations its words imply and the sources to watch."""
@@ -133,8 +136,10 @@ def import_claims(
         when = AsOf.parse(page_date) if page_date else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--page-date") from None
-    text = render_page_claims(page_file, page_name or page_file.stem, when,
-                              optional_catalog(app))
+    drafts = page_drafts(page_file, page_name or page_file.stem, when, optional_catalog(app))
+    text = render_claims_toml(drafts, page=page_name or page_file.stem)
+    if write_ids:
+        write_page_ids(page_file, drafts)
     if output is None:
         click.echo(text, nl=False)
         return

@@ -12,6 +12,7 @@ from monitor.catalog import Catalog, shipped_catalog
 from monitor.config import find_config, load_config, read_toml
 from monitor.context import AppContext, fail
 from monitor.importer import DraftClaim, PageImportError, import_page, render_claims_toml
+from monitor.page.ids import insert_id_comments
 from monitor.problems import ConfigError
 from monitor.starter import PINS_HEADER, needed_sources, render_config
 from rules.asof import AsOf
@@ -34,8 +35,14 @@ def page_drafts(
         raise fail(f"{page_file}: {exc}; nothing written", exitcodes.USAGE) from None
 
 
-def render_page_claims(page_file: Path, page: str, when: AsOf | None, catalog: Catalog) -> str:
-    return render_claims_toml(page_drafts(page_file, page, when, catalog), page=page)
+def write_page_ids(page_file: Path, drafts: list[DraftClaim]) -> None:
+    """Put ``<!-- claim: ID -->`` after each drafted statement of the page, in place."""
+    markdown = read_page(page_file)
+    marked, placed = insert_id_comments(markdown, [(d.id, d.text, d.fact) for d in drafts])
+    page_file.write_text(marked, encoding="utf-8")
+    click.echo(f"{page_file}: {placed} claim id comments written"
+               + (f"; {len(drafts) - placed} statements already had one or were not found "
+                  "as written" if placed < len(drafts) else ""), err=True)
 
 
 def optional_catalog(app: AppContext) -> Catalog:

@@ -127,7 +127,7 @@ def _draft(statement: Statement, page: str, page_date: AsOf | None, catalog: Cat
         id=_chosen_id(statement, section, subject, seen), page=page, section=section, text=text,
         subject=subject, as_of=dating.as_of, review_every=review_every, dating=dating.how,
         cadence=why, inferred=inferred,
-        date_source="page" if dating.kind == "page" else "stated",
+        date_source="page" if dating.kind == "page" else "stated", fact=statement.fact,
     )
 
 

@@ -49,6 +49,7 @@ class DraftClaim:
     cadence: str  # why that review interval
     inferred: Inferred = field(default_factory=Inferred)
     date_source: str = "stated"  # "stated" or "page"
+    fact: bool = False  # a model's fact span inside a longer sentence
 
 
 def own_dates(text: str, hidden: tuple[tuple[int, int], ...]) -> list[FoundDate]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from reports.pagemark import ClaimMark, mark_page
 from tests.conftest import use_test_store
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "china-us-ai"
@@ -111,3 +113,22 @@ def test_importing_html_or_binary_ends_in_a_message_not_a_traceback(tmp_path: Pa
     binary.write_bytes(b"\xff\xfe\x00\x01")
     result = run("claims", "import", str(binary))
     assert result.exit_code == 2 and "not a UTF-8 text file" in result.output
+
+
+def test_write_ids_marks_the_page_and_a_second_import_keeps_every_id(tmp_path: Path):
+    page = tmp_path / "page.md"
+    shutil.copy(EXAMPLE / "page.md", page)
+    first = run("claims", "import", str(page), "--write-ids", "-o", str(tmp_path / "a.toml"))
+    assert first.exit_code == 0
+    marked = page.read_text(encoding="utf-8")
+    ids = tomllib.loads((tmp_path / "a.toml").read_text(encoding="utf-8"))["claim"]
+    assert marked.count("<!-- claim: ") == len(ids)
+    rewritten = marked.replace("Qwen3-72B and the", "Qwen3-32B and the").replace(
+        "The US stays ahead in closed frontier models", "The US keeps its lead in closed models")
+    page.write_text(rewritten, encoding="utf-8")
+    run("claims", "import", str(page), "-o", str(tmp_path / "b.toml"))
+    again = tomllib.loads((tmp_path / "b.toml").read_text(encoding="utf-8"))["claim"]
+    assert [c["id"] for c in again] == [c["id"] for c in ids]  # edited ones too
+    marks = [ClaimMark(c["id"], c["text"], "fresh", "") for c in again]
+    assert mark_page(rewritten, marks).missing == ()  # the comments never hide a claim
+    assert "claim:" not in str(mark_page(rewritten, marks).html)
