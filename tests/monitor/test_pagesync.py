@@ -180,3 +180,75 @@ keywords = ["Qwen4"]
 def test_statements_match_by_id_then_text_then_similarity(seen, known, matched, new, removed):
     result = match_statements(seen, known)
     assert (result.matched, result.new, result.removed) == (matched, new, removed)
+
+
+def test_several_pages_are_followed_each_with_its_own_claims(tmp_path, store):
+    config = CONFIG + ('\n[[page]]\nname = "models"\nsource = "page.md"\n'
+                       '\n[[page]]\nname = "rules"\nsource = "rules.md"\n')
+    path = write_config(tmp_path, config, "")
+    (tmp_path / "page.md").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "rules.md").write_text("The EU AI Act entered into force in August 2024.\n",
+                                       encoding="utf-8")
+    _sync(path, store)
+    with store.session() as session:
+        rules = claim_store.list_claims(session, status="active", page="rules")
+        models = claim_store.list_claims(session, status="active", page="models")
+    assert [row.text for row in rules if row.id != "page.rules"] == [
+        "The EU AI Act entered into force in August 2024."]
+    assert len(models) > 3
+    (tmp_path / "rules.md").write_text("The EU AI Act entered into force in August 2024.\n\n"
+                                       "Its bans apply from February 2025.\n", encoding="utf-8")
+    report = _sync(path, store)
+    assert len(report.created) == 1 and report.retired == [] and report.updated == []
+
+
+def test_a_statement_moved_to_another_section_keeps_its_claim(tmp_path, store):
+    config = _site(tmp_path)
+    _sync(config, store)
+    before = dict(_active(store))
+    moved = PAGE.replace("Llama 4 leads US open-weight models as of May 2026.\n\n", "") + (
+        "\n## Elsewhere\n\nLlama 4 leads US open-weight models as of May 2026.\n")
+    (tmp_path / "page.md").write_text(moved, encoding="utf-8")
+    report = _sync(config, store)
+    assert dict(_active(store)) == before
+    assert report.created == [] and report.retired == []
+    (llama,) = [i for i, t in before.items() if t.startswith("Llama 4")]
+    with store.session() as session:
+        assert claim_store.claims_by_id(session, [llama])[llama].section == "Elsewhere"
+
+
+def test_a_page_at_a_url_is_read_and_a_failing_url_keeps_the_claims(tmp_path, store):
+    import http.server
+    import threading
+
+    answers = {"/page.md": (200, "text/markdown", PAGE), "/html": (200, "text/html", "<p>x")}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            status, kind, body = answers.get(self.path, (404, "text/plain", "gone"))
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        config_text = CONFIG + f'\n[[page]]\nname = "models"\nsource = "{base}/page.md"\n'
+        path = write_config(tmp_path, config_text, "")
+        _sync(path, store)
+        count = len(_active(store))
+        assert count > 3
+        answers["/page.md"] = (500, "text/plain", "down")
+        report = _sync(path, store)
+        assert report.retired == [] and len(_active(store)) == count
+        assert any("answered 500" in line for line in report.pages)
+        answers["/page.md"] = answers["/html"]
+        report = _sync(path, store)
+        assert report.retired == [] and any("HTML" in line for line in report.pages)
+    finally:
+        server.shutdown()
