@@ -33,6 +33,8 @@ from sqlalchemy.orm import Session
 from monitor.config import Config, PageConfig
 from monitor.importer import DraftClaim, PageImportError, import_page
 from monitor.page.follow import Known, Seen, match_statements
+from monitor.page.ids import strip_markers
+from monitor.page.markdown import read_units
 from rules.asof import AsOf
 from rules.claim import Claim, Leaders
 from rules.duration import parse_duration
@@ -103,7 +105,7 @@ def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence
     known = {**{i: claim_store.row_to_claim(r) for i, r in rows.items()}, **pinned}
     sources = {source.id for source in config.sources}
     try:
-        drafts = _read_drafts(page, config)
+        drafts, page_text = _read_drafts(page, config)
     except PageImportError as exc:
         outcome.claims += known.values()
         outcome.verdicts.append(_verdict(outcome, "unreadable", Status.REVIEW,
@@ -111,7 +113,7 @@ def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence
         outcome.news.append(f"page {page.name}: {exc}; claims kept")
         return outcome
     match = match_statements([Seen(d.text, d.id) for d in drafts],
-                             [Known(i, c.text) for i, c in known.items()])
+                             [Known(i, c.text) for i, c in known.items()], page_text)
     held = _held(session, outcome, match.removed, len(known))
     open_new = _unconfirmed(session, outcome.own_id)
     for index, claim_id in match.matched.items():
@@ -127,7 +129,8 @@ def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence
             outcome.verdicts.append(_new_verdict(outcome, claim))
     outcome.claims += [known[claim_id] for claim_id in match.kept + held]
     taken = set(known) | {c.id for c in outcome.claims}
-    first_read = not known  # the first import is reviewed as a whole, not claim by claim
+    # the page's first reading is reviewed as a whole, not claim by claim
+    first_read = session.get(ClaimRow, outcome.own_id) is None
     for index in match.new:
         claim = _draft_claim(drafts[index], _free_id(drafts[index].id, taken), sources)
         taken.add(claim.id)
@@ -148,10 +151,13 @@ def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence
     return outcome
 
 
-def _read_drafts(page: PageConfig, config: Config) -> list[DraftClaim]:
+def _read_drafts(page: PageConfig, config: Config) -> tuple[list[DraftClaim], str]:
+    """The page's drafts, and its plain text (each text run on a line of its own)."""
     text = _read(page)
     when = AsOf.parse(page.page_date) if page.page_date else None
-    return import_page(text, page=page.name, page_date=when, catalog=config.catalog)
+    drafts = import_page(text, page=page.name, page_date=when, catalog=config.catalog)
+    plain = "\n".join(strip_markers(run) for unit in read_units(text) for run in unit.runs)
+    return drafts, plain
 
 
 def _read(page: PageConfig) -> str:

@@ -47,7 +47,10 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def match_statements(seen: Sequence[Seen], known: Sequence[Known]) -> Match:
+def match_statements(seen: Sequence[Seen], known: Sequence[Known], page_text: str = ""
+                     ) -> Match:
+    """``page_text``: the page's plain text, where a known claim that quotes words the
+    importer drafts no statement from is still found."""
     result = Match()
     by_id = {claim.id: claim for claim in known}
     free = dict(by_id)
@@ -62,7 +65,7 @@ def match_statements(seen: Sequence[Seen], known: Sequence[Known]) -> Match:
         if index not in result.matched and claim_id in free:
             result.matched[index] = claim_id
             del free[claim_id]
-    _quoted(seen, free, result)
+    _quoted(seen, free, result, _norm(page_text))
     _similar(seen, free, result)
     result.new = [i for i in range(len(seen)) if i not in result.matched
                   and i not in result.covered]
@@ -70,13 +73,19 @@ def match_statements(seen: Sequence[Seen], known: Sequence[Known]) -> Match:
     return result
 
 
-def _quoted(seen: Sequence[Seen], free: dict[str, Known], result: Match) -> None:
+def _quoted(seen: Sequence[Seen], free: dict[str, Known], result: Match,
+            page_text: str) -> None:
     for claim_id, claim in list(free.items()):
         part = _norm(claim.text)
+        if part and part in page_text and not any(part in _norm(s.text) for s in seen):
+            result.kept.append(claim_id)
+            del free[claim_id]
+            continue
         for index, statement in enumerate(seen):
-            if index not in result.matched and part in _norm(statement.text):
+            if part in _norm(statement.text):  # still on the page, as the editor quoted it
                 result.kept.append(claim_id)
-                result.covered.add(index)
+                if index not in result.matched:
+                    result.covered.add(index)
                 del free[claim_id]
                 break
 

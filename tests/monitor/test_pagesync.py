@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -252,3 +253,19 @@ def test_a_page_at_a_url_is_read_and_a_failing_url_keeps_the_claims(tmp_path, st
         assert report.retired == [] and any("HTML" in line for line in report.pages)
     finally:
         server.shutdown()
+
+
+def test_following_the_example_page_keeps_every_hand_written_claim(tmp_path, store):
+    example = Path(__file__).resolve().parents[2] / "examples" / "china-us-ai"
+    for name in ("claimwatch.toml", "claims.toml", "page.md"):
+        (tmp_path / name).write_text((example / name).read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    with (tmp_path / "claimwatch.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[[page]]\nname = "china-us-ai"\nsource = "page.md"\n')
+    hand = tomllib.loads((example / "claims.toml").read_text(encoding="utf-8"))["claim"]
+    report = _sync(tmp_path / "claimwatch.toml", store)
+    created = set(report.created)
+    assert {claim["id"] for claim in hand} <= created  # none was taken for removed
+    assert report.retired == [] and _page_flags(store) == []
+    again = _sync(tmp_path / "claimwatch.toml", store)
+    assert (again.created, again.updated, again.retired) == ([], [], [])
