@@ -25,7 +25,6 @@ from monitor.dates import find_dates
 from monitor.page.licenses import find_licenses
 from monitor.page.names import Mention, find_mentions
 from monitor.page.prose import find_names
-from rules.asof import AsOf
 
 _BASELINE_BEFORE = re.compile(
     r"(?:\bthan|\bcaught up with|\bcatch(?:es|ing)? up with|\bmatch(?:es|ing)?|\bequals?"
@@ -306,7 +305,3 @@ def _keywords(text: str, mentions: list[Mention], catalog: Catalog,
 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-def as_of_text(value: AsOf) -> str:
-    return str(value)

@@ -12,8 +12,6 @@ from monitor.page.draft import DraftClaim
 _ROLE_KEYS = ("latest", "baseline", "about", "closed", "open", "license", "released",
               "exists", "keywords", "watch")
 
-ID_COMMENT = "<!-- claim: {id} -->"
-
 
 def _line(key: str, value: object) -> str:
     return tomli_w.dumps({key: value})
@@ -37,8 +35,8 @@ def render_claim(draft: DraftClaim) -> str:
         lines.append(f"# license: {inferred.why['license']}\n")
     if inferred.leaders:
         lines.append(f"# leaders: {inferred.why.get('leaders', 'inferred')}\n")
-        lines.append(tomli_w.dumps({"claim": {"leaders": inferred.leaders}}).replace(
-            "[claim.leaders]", "[claim.leaders]", 1))
+        # a sub-table closes the entry's plain keys, so it comes last
+        lines.append(tomli_w.dumps({"claim": {"leaders": inferred.leaders}}))
     return "".join(lines)
 
 
