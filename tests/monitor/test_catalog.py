@@ -65,3 +65,20 @@ def test_a_bad_catalog_entry_in_the_config_is_a_config_mistake(tmp_path: Path):
     result = CliRunner().invoke(cli, ["--config", str(config), "config", "check"])
     assert result.exit_code == 2
     assert "[[catalog.lab]]" in result.output
+
+
+def _readme_block(marker: str) -> str:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```toml\n")[1:]
+    return next(block.split("```")[0] for block in blocks if marker in block)
+
+
+def test_the_readme_snippets_for_pages_and_the_catalog_load(tmp_path: Path):
+    (tmp_path / "page.md").write_text("Qwen3 leads as of May 2026.\n", encoding="utf-8")
+    config = write_config(tmp_path, claims="")
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + _readme_block("id = \"acme\"") + "\n"
+                     + _readme_block("name = \"china-us-ai\""))
+    loaded = load_config(config)
+    assert loaded.catalog.lab("acme").sources()[1]["url"] == "https://acme.example/feed.xml"
+    assert [(p.name, p.page_date) for p in loaded.pages] == [("china-us-ai", "2026-05")]
