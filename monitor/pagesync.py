@@ -34,7 +34,7 @@ from monitor.config import Config, PageConfig
 from monitor.importer import DraftClaim, PageImportError, import_page
 from monitor.page.follow import Known, Seen, match_statements
 from monitor.page.ids import strip_markers
-from monitor.page.markdown import read_units
+from monitor.page.markdown import page_title, read_units
 from rules.asof import AsOf
 from rules.claim import Claim, Leaders
 from rules.duration import parse_duration
@@ -96,7 +96,6 @@ def sync_with_pages(session: Session, config: Config, claims: Sequence[Claim],
 def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence[Claim],
             files: dict[str, str], now: datetime) -> _Outcome:
     outcome = _Outcome(page)
-    outcome.claims.append(_own_claim(session, page, now))
     outcome.files[outcome.own_id] = PAGE_CLAIM_FILE
     pinned = {claim.id: claim for claim in claims if claim.page == page.name}
     rows = {row.id: row for row in claim_store.list_claims(session, status="active",
@@ -105,13 +104,15 @@ def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence
     known = {**{i: claim_store.row_to_claim(r) for i, r in rows.items()}, **pinned}
     sources = {source.id for source in config.sources}
     try:
-        drafts, page_text = _read_drafts(page, config)
+        drafts, page_text, title = _read_drafts(page, config)
     except PageImportError as exc:
+        outcome.claims.append(_own_claim(session, page, now, None))
         outcome.claims += known.values()
         outcome.verdicts.append(_verdict(outcome, "unreadable", Status.REVIEW,
                                          f"{exc}; its {len(known)} claims are kept as they were"))
         outcome.news.append(f"page {page.name}: {exc}; claims kept")
         return outcome
+    outcome.claims.append(_own_claim(session, page, now, title))
     match = match_statements([Seen(d.text, d.id) for d in drafts],
                              [Known(i, c.text) for i, c in known.items()], page_text)
     held = _held(session, outcome, match.removed, len(known))
@@ -151,13 +152,13 @@ def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence
     return outcome
 
 
-def _read_drafts(page: PageConfig, config: Config) -> tuple[list[DraftClaim], str]:
-    """The page's drafts, and its plain text (each text run on a line of its own)."""
+def _read_drafts(page: PageConfig, config: Config) -> tuple[list[DraftClaim], str, str | None]:
+    """The page's drafts, its plain text (each text run on a line of its own), its title."""
     text = _read(page)
     when = AsOf.parse(page.page_date) if page.page_date else None
     drafts = import_page(text, page=page.name, page_date=when, catalog=config.catalog)
     plain = "\n".join(strip_markers(run) for unit in read_units(text) for run in unit.runs)
-    return drafts, plain
+    return drafts, plain, page_title(text)
 
 
 def _read(page: PageConfig) -> str:
@@ -214,12 +215,14 @@ def _new_verdict(outcome: _Outcome, claim: Claim) -> Verdict:
                     "(acknowledge this flag to confirm it)")
 
 
-def _own_claim(session: Session, page: PageConfig, now: datetime) -> Claim:
+def _own_claim(session: Session, page: PageConfig, now: datetime, title: str | None) -> Claim:
+    """The page's own claim; its text is the page's title, so the dashboard marks the
+    title with the page's flags (a page without one: a sentence naming it)."""
     row = session.get(ClaimRow, page_claim_id(page.name))
     as_of = row.as_of if row is not None else now.date().isoformat()
-    return Claim(id=page_claim_id(page.name), page=page.name, section="",
-                 text=f"The page {page.name} ({page.source})", subject=page.name,
-                 as_of=AsOf.parse(as_of), review_every=None)
+    text = title or (row.text if row is not None else f"The page {page.name} ({page.source})")
+    return Claim(id=page_claim_id(page.name), page=page.name, section="", text=text,
+                 subject=page.name, as_of=AsOf.parse(as_of), review_every=None)
 
 
 def _revised(draft: DraftClaim, claim_id: str, pinned: dict[str, Claim], text_changed: bool,

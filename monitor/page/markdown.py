@@ -62,6 +62,16 @@ def plain(inline: Token) -> str:
     return " ".join(strip_markers(" ".join(text_runs(inline))).split())
 
 
+def page_title(markdown: str) -> str | None:
+    """The text of the page's first heading, or None."""
+    tokens = markdown_renderer().parse(hide_id_comments(markdown))
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and index + 1 < len(tokens):
+            runs = text_runs(tokens[index + 1])
+            return strip_markers(runs[0]).strip() if len(runs) == 1 else None
+    return None
+
+
 def read_units(markdown: str) -> list[TextUnit]:
     """Every paragraph, list item and table cell of the page, in reading order."""
     tokens = markdown_renderer().parse(hide_id_comments(markdown))

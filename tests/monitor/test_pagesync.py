@@ -63,6 +63,8 @@ def test_a_followed_page_drafts_its_claims_then_asks_to_confirm_new_ones(tmp_pat
     assert _page_flags(store) == []  # the first reading is reviewed as a whole
     with store.session() as session:  # the page's own claim is never judged
         assert "page.models" not in {c.id for c in claim_store.active_claims(session)}
+        own = claim_store.claims_by_id(session, ["page.models"])["page.models"]
+        assert own.text == "Models"  # the title: the dashboard marks its flags there
     (tmp_path / "page.md").write_text(PAGE + "\nGemma 3 is Google's newest open model.\n")
     report = _sync(config, store)
     assert len(report.created) == 1
