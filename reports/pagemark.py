@@ -25,9 +25,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from reports.model import STATUS_WORDS
 from reports.render import safe_url
 
-STATUS_ORDER = ("contradicted", "stale", "review", "fresh")
+STATUS_ORDER = ("contradicted", "stale", "review", "unchecked", "fresh")
 # "<!-- claim: ID -->" after a statement keeps its claim's id on the page (see
 # monitor.page.ids); a published page hides it, and so does this one.
 CLAIM_ID_COMMENT = re.compile(r"[ \t]*<!--\s*claim:\s*[A-Za-z0-9][A-Za-z0-9._:-]*\s*-->")
@@ -35,12 +36,13 @@ CLAIM_ID_COMMENT = re.compile(r"[ \t]*<!--\s*claim:\s*[A-Za-z0-9][A-Za-z0-9._:-]
 
 @dataclass(frozen=True)
 class ClaimMark:
-    """What the highlighter needs to know about one claim."""
+    """What the highlighter needs to know about one claim: every open cause, as
+    (verdict, reason) worst first, or one (status, why) for a claim with none."""
 
     id: str
     text: str
-    status: str  # contradicted | stale | review | fresh
-    reason: str
+    status: str  # contradicted | stale | review | unchecked | fresh
+    causes: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -176,9 +178,9 @@ def _split(token: Token, spans: list[_Span]) -> list[Token]:
 def _marked(content: str, covering: list[_Span]) -> list[Token]:
     worst = min(covering, key=lambda s: STATUS_ORDER.index(s.claim.status)).claim.status
     title = "\n".join(
-        f"{s.claim.status}: {s.claim.reason}" if len(covering) == 1
-        else f"[{s.number}] {s.claim.status}: {s.claim.reason}"
-        for s in covering
+        f"{STATUS_WORDS.get(status, status)}: {reason}" if len(covering) == 1
+        else f"[{s.number}] {STATUS_WORDS.get(status, status)}: {reason}"
+        for s in covering for status, reason in s.claim.causes
     )
     opening = Token("claim_mark_open", "mark", 1)
     opening.attrs = {
