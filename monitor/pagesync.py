@@ -89,6 +89,9 @@ def sync_with_pages(session: Session, config: Config, claims: Sequence[Claim],
             flag_store.resolve_for_claim(session, claim_id, now=now, by=by,
                                          note="removed from the page")
         flag_store.reconcile(session, outcome.verdicts, [outcome.own_id], now=now, by=by)
+        own = session.get(ClaimRow, outcome.own_id)
+        if own is not None:  # judged by following the page, not by the rules
+            own.judged_at = now
         report.pages += outcome.news
     return report
 

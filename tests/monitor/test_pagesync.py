@@ -271,3 +271,11 @@ def test_following_the_example_page_keeps_every_hand_written_claim(tmp_path, sto
     assert report.retired == [] and _page_flags(store) == []
     again = _sync(tmp_path / "claimwatch.toml", store)
     assert (again.created, again.updated, again.retired) == ([], [], [])
+
+
+def test_the_pages_own_claim_counts_as_judged_by_following_the_page(tmp_path, store):
+    from storage.history import judged
+
+    _sync(_site(tmp_path), store)
+    with store.session() as session:
+        assert judged(claim_store.claims_by_id(session, ["page.models"])["page.models"])
