@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from monitor.config import Config, PageConfig
 from monitor.importer import DraftClaim, PageImportError, import_page
-from monitor.page.follow import Known, Seen, match_statements
+from monitor.page.follow import Known, Match, Seen, match_statements
 from monitor.page.ids import strip_markers
 from monitor.page.markdown import page_title, read_units
 from rules.asof import AsOf
@@ -101,11 +101,9 @@ def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence
     outcome = _Outcome(page)
     outcome.files[outcome.own_id] = PAGE_CLAIM_FILE
     pinned = {claim.id: claim for claim in claims if claim.page == page.name}
-    rows = {row.id: row for row in claim_store.list_claims(session, status="active",
-                                                          page=page.name)
-            if row.file != PAGE_CLAIM_FILE}
-    known = {**{i: claim_store.row_to_claim(r) for i, r in rows.items()}, **pinned}
-    sources = {source.id for source in config.sources}
+    rows = [row for row in claim_store.list_claims(session, status="active", page=page.name)
+            if row.file != PAGE_CLAIM_FILE]
+    known = {**{row.id: claim_store.row_to_claim(row) for row in rows}, **pinned}
     try:
         drafts, page_text, title = _read_drafts(page, config)
     except PageImportError as exc:
@@ -115,44 +113,62 @@ def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence
                                          f"{exc}; its {len(known)} claims are kept as they were"))
         outcome.news.append(f"page {page.name}: {exc}; claims kept")
         return outcome
+    first_read = session.get(ClaimRow, outcome.own_id) is None
     outcome.claims.append(_own_claim(session, page, now, title))
     match = match_statements([Seen(d.text, d.id) for d in drafts],
                              [Known(i, c.text) for i, c in known.items()], page_text)
+    sources = {source.id for source in config.sources}
     held = _held(session, outcome, match.removed, len(known))
-    open_new = _unconfirmed(session, outcome.own_id)
-    for index, claim_id in match.matched.items():
-        claim = _revised(drafts[index], claim_id, pinned, index in match.revised, sources)
-        if index not in match.revised:  # same words, same date: an edit elsewhere on the
-            claim = replace(claim, as_of=known[claim_id].as_of)  # page must not re-date it
-        outcome.claims.append(claim)
-        if claim_id not in pinned:
-            outcome.files[claim_id] = f"page {page.name}"
-        if index in match.revised:
-            outcome.news.append(f"page {page.name}: claim {claim_id} revised: {claim.text!r}")
-        if claim_id in open_new:
-            outcome.verdicts.append(_new_verdict(outcome, claim))
+    _keep_matched(session, outcome, drafts, match, known, pinned, sources)
     outcome.claims += [known[claim_id] for claim_id in match.kept + held]
-    taken = set(known) | {c.id for c in outcome.claims}
-    # the page's first reading is reviewed as a whole, not claim by claim
-    first_read = session.get(ClaimRow, outcome.own_id) is None
-    for index in match.new:
-        claim = _draft_claim(drafts[index], _free_id(drafts[index].id, taken), sources)
-        taken.add(claim.id)
-        outcome.claims.append(claim)
-        outcome.files[claim.id] = f"page {page.name}"
-        if not first_read:
-            outcome.verdicts.append(_new_verdict(outcome, claim))
-            outcome.news.append(f"page {page.name}: new claim {claim.id}, please confirm: "
-                                f"{claim.text!r}")
-    if first_read:
-        outcome.news.append(f"page {page.name}: {len(match.new)} claims drafted; review them "
-                            f"with `claimwatch claims list --page {page.name}`")
+    _add_new(outcome, drafts, match.new, set(known), sources, first_read)
     outcome.removed = [claim_id for claim_id in match.removed if claim_id not in held]
     for claim_id in outcome.removed:
         outcome.news.append(f"page {page.name}: claim {claim_id} removed from the page"
                             + (f" (delete it from {files[claim_id]})" if claim_id in pinned
                                and claim_id in files else ""))
     return outcome
+
+
+def _keep_matched(session: Session, outcome: _Outcome, drafts: list[DraftClaim], match: Match,
+                  known: dict[str, Claim], pinned: dict[str, Claim], sources: set[str]) -> None:
+    """Statements matched to a claim: the same claim, revised when its words changed."""
+    open_new = _unconfirmed(session, outcome.own_id)
+    for index, claim_id in match.matched.items():
+        changed = index in match.revised
+        claim = _revised(drafts[index], claim_id, pinned, changed, sources)
+        if not changed:
+            # Same words, same date: an edit elsewhere on the page may move the page's
+            # date, which must not re-date this statement.
+            claim = replace(claim, as_of=known[claim_id].as_of)
+        outcome.claims.append(claim)
+        if claim_id not in pinned:
+            outcome.files[claim_id] = f"page {outcome.page.name}"
+        if changed:
+            outcome.news.append(f"page {outcome.page.name}: claim {claim_id} revised: "
+                                f"{claim.text!r}")
+        if claim_id in open_new:
+            outcome.verdicts.append(_new_verdict(outcome, claim))
+
+
+def _add_new(outcome: _Outcome, drafts: list[DraftClaim], new: list[int], taken: set[str],
+             sources: set[str], first_read: bool) -> None:
+    """New statements become claims; after the page's first reading each asks to be
+    confirmed (the first reading is reviewed as a whole)."""
+    taken |= {claim.id for claim in outcome.claims}
+    name = outcome.page.name
+    for index in new:
+        claim = _draft_claim(drafts[index], _free_id(drafts[index].id, taken), sources)
+        taken.add(claim.id)
+        outcome.claims.append(claim)
+        outcome.files[claim.id] = f"page {name}"
+        if not first_read:
+            outcome.verdicts.append(_new_verdict(outcome, claim))
+            outcome.news.append(f"page {name}: new claim {claim.id}, please confirm: "
+                                f"{claim.text!r}")
+    if first_read:
+        outcome.news.append(f"page {name}: {len(new)} claims drafted; review them with "
+                            f"`claimwatch claims list --page {name}`")
 
 
 def _read_drafts(page: PageConfig, config: Config) -> tuple[list[DraftClaim], str, str | None]:
