@@ -176,3 +176,31 @@ def test_ids_are_stable_across_imports_and_unique():
 def test_a_page_that_is_not_markdown_is_refused_with_a_reason(content, message):
     with pytest.raises(PageImportError, match=message):
         _drafts(content)
+
+
+ODD_PAGES = [
+    "",
+    "---\ndate: not a date\n---\n",
+    "| a | b |\n|---|---|\n| only one cell |\n| x | y | z | extra |\n",
+    "- Qwen3 (April 2025)\n  - nested GPT-4o item as of May 2026\n    1. deeper Llama 4 (2025)\n",
+    "```\nQwen3-72B inside code as of 2026\n```\n\n    indented code Llama 4 2025\n",
+    "Text with <b>raw HTML</b> and Qwen3 <!-- claim: bad id!! --> as of May 2026.",
+    "**Qwen3 (April 2025)** and *GPT-4o* [link](javascript:alert(1)) as of 2026.",
+    "# Qwen3 (2025)\n\n> Quoted: DeepSeek-R1 (January 2025) matches o1.\n",
+    "Ünïcödé: Qwen3 — «as of May 2026» — 通义千问 Qwen3-72B。 " * 3,
+    "x" * 20000 + " Qwen3 as of 2026.",
+    "| Model | Released |\n|---|---|\n| Qwen3 | April 2025 |\n| | |\n| GPT-4o | |\n",
+    "(((((Qwen3 (April (2025)))))) )) ((",
+]
+
+
+@pytest.mark.parametrize("markdown", ODD_PAGES, ids=range(len(ODD_PAGES)))
+def test_odd_pages_never_crash_and_every_draft_is_on_the_page(markdown):
+    try:
+        drafts = import_page(markdown, page="p", page_date=AsOf.parse("2026-05"))
+    except PageImportError:
+        return
+    render_claims_toml(drafts)
+    marked = mark_page(markdown, [ClaimMark(d.id, d.text, "fresh", "") for d in drafts])
+    assert marked.missing == ()
+    assert len({d.id for d in drafts}) == len(drafts)
