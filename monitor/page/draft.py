@@ -2,10 +2,10 @@
 
 Dating: the statement's own date wins ("as of" first, else the latest period end, not
 counting the dates of fact spans drafted on their own); without one, a checkable
-statement (it names a model, a licence, a count or a date) takes the date of its
-question, table header or heading, else the page's date (``--page-date``, the front
-matter's ``date:``, else the latest date the page states). Other statements are not
-claims.
+statement (it names a model, a licence, a number, an organisation or product, or a
+watched topic) or a cell under a dated table column takes the date of its question,
+table header or heading, else the page's date (``--page-date``, the front matter's
+``date:``, else the latest date the page states). Other statements are not claims.
 
 Cadence: a dated past fact with no claim about what is current is ``never``
 reviewed; "as of" statements and counts ``180d``; what is newest or leading ``90d``.
