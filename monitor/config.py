@@ -23,6 +23,7 @@ from monitor.problems import ConfigError, Problem, describe_pydantic_error
 from rules.asof import AsOf
 from rules.duration import parse_duration
 from sources.registry import KINDS
+from storage.models import DeliveryRow, SourceRow
 
 CONFIG_NAME = "claimwatch.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -35,6 +36,26 @@ def _check_duration(value: str) -> str:
 
 
 Duration = Annotated[str, AfterValidator(_check_duration)]
+LONGEST_INTERVAL = timedelta(days=3650)  # stored in seconds as a 32-bit integer
+
+
+def _check_interval(value: str) -> str:
+    if parse_duration(value) > LONGEST_INTERVAL:
+        raise ValueError(f"{value!r} is longer than {LONGEST_INTERVAL.days}d; poll at least "
+                         "every ten years")
+    return value
+
+
+Interval = Annotated[str, AfterValidator(_check_interval)]
+
+
+def column_length(column: Any) -> int:
+    """The most characters the store's column holds: values are checked against it at
+    load time, since PostgreSQL refuses a longer one where SQLite takes it."""
+    return column.property.columns[0].type.length
+
+
+Recipient = Annotated[str, Field(max_length=column_length(DeliveryRow.recipient))]
 
 
 class _Section(BaseModel):
@@ -51,7 +72,7 @@ class ScheduleSection(_Section):
     timezone: str = "UTC"
     digest_weekday: str = "monday"
     digest_time: str = "08:00"
-    poll_interval: Duration = "6h"
+    poll_interval: Interval = "6h"
 
     @field_validator("timezone")
     @classmethod
@@ -85,6 +106,7 @@ class FetchSection(_Section):
     timeout: Duration = "30s"
     max_bytes: int = Field(10_000_000, ge=1024)
     retries: int = Field(3, ge=0, le=10)
+    allow_private_redirects: bool = False  # follow a public source into a local network
 
 
 class EmailSection(_Section):
@@ -92,8 +114,8 @@ class EmailSection(_Section):
     smtp_port: int = Field(25, ge=1, le=65535)
     tls: Literal["none", "starttls", "ssl"] = "none"
     sender: str = Field("claimwatch@localhost", alias="from")
-    digest_to: list[str] = []
-    alert_to: list[str] = []
+    digest_to: list[Recipient] = []
+    alert_to: list[Recipient] = []
     user_env: str | None = None
     password_env: str | None = None
     alert_on: list[Literal["contradicted", "stale", "review"]] = ["contradicted"]
@@ -146,11 +168,12 @@ class _Top(_Section):
 
 class _SourceCommon(BaseModel):
     model_config = ConfigDict(extra="allow")
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    id: str = Field(min_length=1, max_length=column_length(SourceRow.id),
+                    pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     kind: str
-    lab: str = Field(min_length=1)
+    lab: str = Field(min_length=1, max_length=column_length(SourceRow.lab))
     region: Region
-    interval: Duration | None = None
+    interval: Interval | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +248,9 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([Problem(str(path), "", f"not valid TOML: {exc}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(str(path), "", f"not UTF-8 text (byte {exc.start}); "
+                                   "save it as UTF-8")]) from None
     except OSError as exc:
         raise ConfigError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
 
