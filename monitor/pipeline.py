@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from monitor.claimsfile import load_claims
 from monitor.config import Config, SourceConfig
 from monitor.faults import crash_point
+from monitor.pagesync import sync_with_pages
 from monitor.storing import SourceOutcome, forked_workers, store_as_polled
 from rules.engine import evaluate_all
 from sources.http import Fetcher, FetchSettings
@@ -118,7 +119,7 @@ def sync_config(config: Config, store: Store, *, now: datetime, by: str) -> clai
     claims = load_claims(config.claims_files, {s.id for s in config.sources}, files)
     with store.session() as session:
         source_store.sync_sources(session, _definitions(config))
-        return claim_store.sync_claims(session, claims, now=now, by=by, files=files)
+        return sync_with_pages(session, config, claims, files, now=now, by=by)
 
 
 def select_sources(
