@@ -64,6 +64,8 @@ def restate(claim: Claim, text: str) -> tuple[Claim, list[str]]:
         if stated is not None and stated != claim.released:
             changes["released"] = stated
             notes.append(f"released: {claim.released} -> {stated}")
+    if claim.family and len(changes) > 1:
+        changes["family"] = None  # the roles it stood for are now stated for themselves
     return replace(claim, **changes), notes  # type: ignore[arg-type]
 
 

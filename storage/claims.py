@@ -35,12 +35,21 @@ class SyncReport:
 
 
 def claim_values(claim: Claim) -> dict[str, Any]:
-    """The stored form of a claim's fields."""
+    """The stored form of a claim's fields.
+
+    Roles that the legacy ``family`` implies are not stored: reading the row derives
+    them again, so rows of older versions and of this one read and write alike.
+    """
+    about, latest = claim.about, claim.latest
+    if claim.family:
+        implied = replace(claim, about=None, latest=())
+        if (implied.about, implied.latest) == (about, latest):
+            about, latest = None, ()
     expectations: dict[str, Any] = {
         "family": claim.family, "license": claim.license,
         "released": str(claim.released) if claim.released else None,
         "exists": list(claim.exists), "keywords": list(claim.keywords), "watch": list(claim.watch),
-        "latest": list(claim.latest), "baseline": list(claim.baseline), "about": claim.about,
+        "latest": list(latest), "baseline": list(claim.baseline), "about": about,
         "leaders": {"names": list(claim.leaders.names), "region": claim.leaders.region,
                     "weights": claim.leaders.weights} if claim.leaders else None,
         "closed": list(claim.closed), "open": list(claim.open),

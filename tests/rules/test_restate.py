@@ -63,3 +63,13 @@ def test_every_verdict_of_a_claim_carries_the_edited_sentence():
     verdicts = evaluate_all([old], findings, [], at(NOW)).verdicts
     assert {v.rule for v in verdicts} == {"age", "superseded"}
     assert {v.suggestion for v in verdicts} == {"Qwen3 is the newest"}
+
+
+def test_a_legacy_family_gives_way_to_the_roles_the_edit_states():
+    legacy = claim("2026", text="OpenAI's GPT-4o", family="GPT-4o",
+                   review_every=timedelta(days=60))
+    assert legacy.latest == ("GPT-4o",)
+    moved, _ = restate(legacy, "OpenAI's GPT-5.2")
+    assert (moved.family, moved.latest) == (None, ("GPT-5.2",))
+    dropped, _ = restate(legacy, "OpenAI's models")
+    assert (dropped.family, dropped.latest) == (None, ())
