@@ -1,6 +1,7 @@
 """poll_source and poll_many: pages, validators, parser failures, ordering, isolation."""
 
 import asyncio
+import threading
 import time
 import types
 
@@ -236,3 +237,17 @@ def test_per_host_limit_holds(server):
     results = run(collect, settings)
     assert all(r.category is Category.OK for r in results)
     assert time.monotonic() - started >= 0.4  # two waves of two
+
+
+def test_pages_are_parsed_off_the_event_loop_thread(server, monkeypatch):
+    """The loop goes on fetching while a page is parsed (see the module docstring)."""
+    threads = set()
+
+    def noting_thread(response, params):
+        threads.add(threading.get_ident())
+        return parse_paged(response, params)
+
+    monkeypatch.setattr(PAGED, "parse", noting_thread)
+    result = poll_one(SourceJob("s", PAGED, Params(url=pages(server, 2), max_pages=2)))
+    assert [f.key for f in result.findings] == ["item-1", "item-2"]
+    assert threads and threading.get_ident() not in threads
