@@ -3,6 +3,8 @@
 #   make test   set up .venv, then ruff and the whole test suite on SQLite, then on
 #               PostgreSQL when it answers on 127.0.0.1 (PG_TEST_URL); with CI set, a
 #               PostgreSQL that does not answer fails the run
+#   make quality  score the verdicts on the labelled world in bench/quality/ against an
+#                 editor's labels: recall, precision, suggestions that resolve their flag
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -15,7 +17,7 @@ TEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -q
 SUITE  := $(PYTEST) -n $(TEST_WORKERS) -m "not serial" && $(PYTEST) -m serial
 
-.PHONY: demo test lint bench clean setup
+.PHONY: demo test lint bench quality clean setup
 
 $(BIN)/claimwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +68,9 @@ bench: setup
 	$(BIN)/python bench/bench_fetch.py
 	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then $(BIN)/python bench/bench_workers.py; \
 	else echo "== bench_workers needs PostgreSQL on 127.0.0.1: skipped"; fi
+
+quality: setup
+	$(BIN)/python bench/quality/score.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) *.egg-info .pytest_cache .ruff_cache
