@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 
 from monitor import exitcodes
 from monitor.cli_check import check, fetch
@@ -20,7 +21,8 @@ from monitor.cli_flags import flags
 from monitor.cli_reports import digest, test_report
 from monitor.cli_run import run, status
 from monitor.cli_sources import sources
-from monitor.context import AppContext
+from monitor.context import AppContext, fail
+from storage.db import describe_store_failure
 
 EPILOG = """\b
 Exit codes:
@@ -31,7 +33,20 @@ Exit codes:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The group, turning a store that fails under a command (disk full, read-only, the
+    server gone) into one line and exit 3, never a traceback and exit 1 ("new flags")."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (DBAPIError, PendingRollbackError) as error:
+            app = ctx.obj if isinstance(ctx.obj, AppContext) else None
+            url = app.store_url if app is not None else None
+            raise fail(describe_store_failure(error, url), exitcodes.FAILURE) from None
+
+
+@click.group(cls=_Commands, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config_path",

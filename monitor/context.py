@@ -12,21 +12,29 @@ from pathlib import Path
 import click
 
 from monitor import exitcodes
-from monitor.config import Config, find_config, load_config
+from monitor.config import Config, column_length, find_config, load_config
 from monitor.problems import ConfigError
 from storage.db import Store, StoreError, open_store
+from storage.models import FlagEventRow
+
+ACTOR_LENGTH = column_length(FlagEventRow.by)  # and ClaimRevisionRow.by, the same
 
 
 def actor(explicit: str | None = None) -> str:
     """Who is acting: --by, else $CLAIMWATCH_USER, else the login name."""
     if explicit:
-        return explicit
-    if os.environ.get("CLAIMWATCH_USER"):
-        return os.environ["CLAIMWATCH_USER"]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+        who, said = explicit, "--by"
+    elif os.environ.get("CLAIMWATCH_USER"):
+        who, said = os.environ["CLAIMWATCH_USER"], "$CLAIMWATCH_USER"
+    else:
+        try:
+            who, said = getpass.getuser(), "the login name"
+        except (KeyError, OSError):
+            return "unknown"
+    if len(who) > ACTOR_LENGTH:
+        raise fail(f"{said} is {len(who)} characters; the store keeps at most {ACTOR_LENGTH}",
+                   exitcodes.USAGE)
+    return who
 
 
 NOW_ENV = "CLAIMWATCH_NOW"
@@ -83,6 +91,11 @@ class AppContext:
             except StoreError as exc:
                 raise fail(str(exc), exitcodes.FAILURE) from None
         return self._store
+
+    @property
+    def store_url(self) -> str | None:
+        """The store's URL once the config is read (for messages), else None."""
+        return self._config.store_url if self._config is not None else None
 
     def close(self) -> None:
         if self._store is not None:

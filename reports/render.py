@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from reports.model import REGION_NAMES, STATUS_WORDS, Alert, Digest
+from reports.text import shown, shown_output, shown_title
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEXT_WIDTH = 78
@@ -87,6 +88,7 @@ def _make_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=shown_output,
     )
     env.filters.update(
         safe_url=safe_url,
@@ -95,6 +97,7 @@ def _make_env() -> jinja2.Environment:
         when=format_when,
         ago=format_ago,
         oneline=one_line,
+        shown_title=shown_title,
         wrap=wrap_text,
         region_name=lambda region: REGION_NAMES.get(region, region),
         count=counted,
@@ -150,8 +153,9 @@ def format_ago(value: datetime | None, now: datetime) -> str:
 
 
 def one_line(value: object) -> str:
-    """Untrusted text squeezed onto one line (feeds put newlines in titles)."""
-    return " ".join(str(value or "").split())
+    """Untrusted text squeezed onto one line (feeds put newlines in titles), without
+    bidirectional controls (reports.text)."""
+    return " ".join(shown(value).split())
 
 
 def wrap_text(value: object, indent: str = "", first: str | None = None) -> str:
