@@ -5,7 +5,11 @@ watched hub that is clearly the named model's or lab's own (same generation, or 
 named brand in the repo name, on a hub source whose lab is the model's lab) and was
 created before the as-of period ended *contradicts* the claim; created later, it asks
 for a *review* (the weights were opened since). A repo of a newer generation of a named
-model's line ("ERNIE 4.5" for "ERNIE 4.0") asks for a review too.
+model's line ("ERNIE 4.5" for "ERNIE 4.0") asks for a review too. When the sentence
+narrows a lab or brand to some of its models ("keep their *frontier* models closed"),
+an open repo of that lab asks only for a review: Whisper or Gemma do not make "OpenAI
+and Google keep their frontier models closed" false, and a false contradiction costs the
+editor more than a review.
 
 Role ``open`` (models named as open-weight): when the newest repos of the model carry
 another licence than its first ones, the licence changed: *review*. No sentence is
@@ -35,12 +39,16 @@ from rules.versions import ModelName, is_newer, same_generation
 
 NAME = "weights"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Words by which a sentence says that only some of a lab's models are closed.
+_NARROWING = frozenset({"frontier", "flagship", "top", "largest", "best", "strongest", "biggest"})
 
 
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     watch = watch_of(claim)
+    narrowed = bool(_NARROWING & set(words(claim.text)))
     found = [
-        _closed(claim, named, *_closed_repos(world, named, watch, now))
+        _closed(claim, named, *_closed_repos(world, named, watch, now),
+                some_only=narrowed and _lab_or_brand(world, named))
         for named in dict.fromkeys(claim.closed)
     ]
     found += [
@@ -48,6 +56,12 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
         for named in dict.fromkeys(claim.open)
     ]
     return [verdict for verdict in found if verdict is not None]
+
+
+def _lab_or_brand(world: World, named: str) -> bool:
+    """Whether ``named`` is a lab or brand rather than one model generation."""
+    claimed = world.model_name(named)
+    return claimed is None or not claimed.generation
 
 
 def _watched(entries: list[Entry], watch: Watch) -> list[Entry]:
@@ -131,12 +145,14 @@ def _lab_matches(entry: Entry, lab_id: str) -> bool:
     return not source_lab or lab_id in source_lab or bool(set(lab_id.split("-")) & source_lab)
 
 
-def _closed(claim: Claim, named: str, own: list[Entry], newer: list[Entry]) -> Verdict | None:
+def _closed(
+    claim: Claim, named: str, own: list[Entry], newer: list[Entry], *, some_only: bool
+) -> Verdict | None:
     if own:
         cutoff = claim.as_of.end_utc.timestamp()  # ``own`` is oldest first
         early = own[: bisect_left(own, cutoff, key=lambda e: e.stamp)]
         shown = early or own
-        status = Status.CONTRADICTED if early else Status.REVIEW
+        status = Status.CONTRADICTED if early and not some_only else Status.REVIEW
         lab = shown[0].observation.lab or shown[0].source_id
         timing = (
             f"by the end of the claim's as-of {claim.as_of.human()}"
@@ -148,8 +164,13 @@ def _closed(claim: Claim, named: str, own: list[Entry], newer: list[Entry]) -> V
             status,
             f"{NAME}:closed:{named.lower()}:{'open' if early else 'opened'}",
             f"{named} is named as closed, but {lab} published its weights {timing}: "
-            f"{where(shown[0])} ({when(shown[0])}); move {named} out of the closed models, "
-            f"or say which {named} models stay closed.",
+            f"{where(shown[0])} ({when(shown[0])}); "
+            + (
+                "check that the models the sentence means are not among them."
+                if some_only
+                else f"move {named} out of the closed models, or say which {named} models "
+                "stay closed."
+            ),
             shown,
         )
     if not newer:

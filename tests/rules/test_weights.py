@@ -60,3 +60,16 @@ def test_licence_change_of_an_open_model_asks_for_review():
     same = [MOONSHOT[0], hub("moonshotai/Kimi-Dev-72B", "2025-06-16", "hf-moonshot",
                              "Moonshot AI")]
     assert run(weights, open_claim, same, NOW) == []
+
+
+def test_a_sentence_about_some_of_a_labs_models_asks_only_for_review():
+    """Whisper-like side releases do not make "keeps its frontier models closed" false."""
+    openai = [hub("openai/whisper-large-v3", "2023-11-07", "hf-openai", "OpenAI")]
+    narrowed = claim("2025-06", text="OpenAI keeps its frontier models closed",
+                     closed=("OpenAI",))
+    [verdict] = run(weights, narrowed, openai, NOW)
+    assert verdict.status is Status.REVIEW
+    assert "check that the models the sentence means" in verdict.reason
+    whole = claim("2025-06", text="OpenAI keeps its models closed", closed=("OpenAI",))
+    [verdict] = run(weights, whole, openai, NOW)
+    assert verdict.status is Status.CONTRADICTED
