@@ -5,10 +5,11 @@ not make the comparison false, it makes it dated, so the verdict is always *revi
 never contradicted: "the comparison's baseline GPT-4o has been followed by GPT-5
 (2025-08-07, ...)". The newer generation is dated by release evidence only; one seen
 only in mentions is named without a date. The cause names the baseline only, so the
-flag is raised once however many generations follow. The proposed edit names the
-newest generation in the baseline's place, and the reason asks to check that the
-comparison holds against it before pasting; once the text names it (``claims verify
---text``) the flag resolves, and ``flags dismiss`` keeps a deliberate old baseline.
+flag is raised once however many generations follow. No sentence is proposed: putting
+the newer model in the baseline's place ("Qwen3-32B equals GPT-5.2") would assert a
+comparison nobody has measured, so the reason says what to check; once the editor
+re-words the comparison (``claims verify --text``) the flag resolves, and ``flags
+dismiss`` keeps a deliberate old baseline.
 """
 
 from __future__ import annotations
@@ -42,10 +43,9 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
                 cause=f"{NAME}:{generation_id(claimed)}",
                 reason=f"The comparison's baseline {named} has been followed by "
                 + _followed_by(newest)
-                + f"; check that the comparison holds against {newest.suggested_name}.",
-                suggestion=f"{newest.suggested_name} in place of {named}",
+                + f"; check whether the comparison still matters against "
+                f"{newest.suggested_name}, or date the baseline.",
                 evidence=tuple(entry.evidence() for entry in newest.evidence()),
-                edits=((named, newest.suggested_name),),
             )
         )
     return verdicts

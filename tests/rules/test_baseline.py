@@ -23,8 +23,11 @@ def test_a_newer_generation_of_the_baseline_asks_for_review_never_contradiction(
         "The comparison's baseline GPT-4o has been followed by GPT-5 "
         "(released 2025-08-07, 'Introducing GPT-5', openai)"
     )
-    assert verdict.reason.endswith("check that the comparison holds against GPT-5.")
-    assert verdict.edits == (("GPT-4o", "GPT-5"),)
+    assert verdict.reason.endswith(
+        "check whether the comparison still matters against GPT-5, or date the baseline."
+    )
+    # no sentence: "X equals GPT-5" would assert a comparison nobody measured
+    assert verdict.edits == () and verdict.suggestion == ""
 
 
 def test_a_generation_only_mentioned_is_named_without_a_release_date():
