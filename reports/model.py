@@ -166,6 +166,18 @@ class ClaimCard:
     def flag_ids(self) -> list[int]:
         return [cause.flag_id for cause in self.causes]
 
+    @property
+    def suggestion(self) -> str:
+        """The claim's one suggested sentence, shown once on the card: the rules edit the
+        whole sentence for all causes at once, so every cause that has one carries it."""
+        found = [cause.suggestion for cause in self.causes if cause.suggestion]
+        return found[0] if found and len(set(found)) == 1 else ""
+
+    def is_brief(self, cause: AttentionItem) -> bool:
+        """An age cause beside causes a source gave: one line, no evidence, since the
+        other causes already ask for the edit that re-verifies the claim."""
+        return cause.rule == AGE_RULE and not self.age_only
+
 
 def _cause_order(item: AttentionItem) -> tuple[int, datetime, int]:
     return ATTENTION_STATUSES.index(item.status), item.opened_at, item.flag_id

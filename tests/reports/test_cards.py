@@ -335,3 +335,20 @@ def test_flags_list_by_claim_as_json_and_for_one_claim(world, tmp_path: Path) ->
     refused = CliRunner().invoke(cli, ["--config", str(tmp_path / "claimwatch.toml"), "flags",
                                        "list", "--by-claim", "--verdict", "stale"])
     assert refused.exit_code == 2 and "--by-claim" in refused.output
+
+
+
+def test_a_card_shows_its_sentence_once_and_an_age_cause_beside_others_briefly() -> None:
+    from dataclasses import replace
+
+    sentence = "Qwen3 (released April 2025 under Apache 2.0)"
+    released = replace(item("a", "contradicted", "released", 1), suggestion=sentence)
+    age = replace(item("a", "stale", "age", 2), suggestion=sentence)
+    [card] = claim_cards([released, age])
+    assert card.suggestion == sentence
+    assert card.is_brief(age) and not card.is_brief(released)
+    [alone] = claim_cards([item("b", "stale", "age", 3)])
+    assert alone.age_only and not alone.is_brief(alone.causes[0])
+    other = replace(item("a", "review", "mention", 4), suggestion="another sentence")
+    [mixed] = claim_cards([released, other])
+    assert mixed.suggestion == ""  # two different sentences: each cause shows its own
