@@ -10,8 +10,6 @@ import click
 
 from monitor import exitcodes
 from monitor.context import AppContext, actor, fail, utcnow
-from monitor.importer import PageImportError, import_page, render_claims_toml
-from monitor.pipeline import sync_config
 from monitor.problems import ConfigError
 from rules.asof import AsOf
 from storage import claims as claim_store
@@ -98,6 +96,8 @@ def show_claim(app: AppContext, claim_id: str) -> None:
 @click.pass_obj
 def load(app: AppContext, by: str | None) -> None:
     """Load the claims files into the store (idempotent; removed claims are retired)."""
+    from monitor.pipeline import sync_config  # the check's machinery: only this command
+
     try:
         report = sync_config(app.config, app.store, now=utcnow(), by=actor(by))
     except ConfigError as exc:
@@ -124,6 +124,8 @@ def import_claims(
     page_file: Path, output: Path | None, page_name: str | None, page_date: str | None, force: bool
 ) -> None:
     """Draft a claims file from a Markdown page: one claim per dated statement."""
+    from monitor.importer import PageImportError, import_page, render_claims_toml
+
     try:
         when = AsOf.parse(page_date) if page_date else None
     except ValueError as exc:

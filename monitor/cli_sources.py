@@ -9,10 +9,6 @@ import click
 
 from monitor import exitcodes
 from monitor.context import AppContext, fail, resolve_dir
-from monitor.pipeline import fetch_settings
-from sources.http import Fetcher
-from sources.poll import SourceJob, poll_source
-from sources.registry import KINDS
 from storage import sources as source_store
 
 
@@ -71,6 +67,11 @@ def list_sources(app: AppContext, as_json: bool) -> None:
 @click.pass_obj
 def test_source(app: AppContext, source_id: str, replay: str | None, limit: int) -> None:
     """Fetch one source once and print what it finds; the store is not touched."""
+    from monitor.pipeline import fetch_settings  # httpx and the check: only to fetch
+    from sources.http import Fetcher
+    from sources.poll import SourceJob, poll_source
+    from sources.registry import KINDS
+
     try:
         source = app.config.source(source_id)
     except KeyError as exc:

@@ -8,13 +8,15 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from monitor import exitcodes
-from monitor.config import Config, find_config, load_config
-from monitor.problems import ConfigError
-from storage.db import Store, StoreError, open_store
+
+if TYPE_CHECKING:  # loaded by the first command that reads them: `--help` never does
+    from monitor.config import Config
+    from storage.db import Store
 
 
 def actor(explicit: str | None = None) -> str:
@@ -48,6 +50,9 @@ class AppContext:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from monitor.config import find_config, load_config
+            from monitor.problems import ConfigError
+
             try:
                 self._config = load_config(find_config(self.config_path))
             except ConfigError as exc:
@@ -57,6 +62,8 @@ class AppContext:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from storage.db import StoreError, open_store
+
             try:
                 self._store = open_store(self.config.store_url)
             except StoreError as exc:
