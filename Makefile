@@ -15,7 +15,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 $(BIN)/claimwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,postgres]"
 	@touch $@
 
 setup: $(BIN)/claimwatch

@@ -43,11 +43,22 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
     try:
         engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except ImportError as exc:
+        reason = missing_driver(url, exc)
+        raise StoreError(f"cannot open the store {redact(url)}: {reason}") from exc
+    except (SQLAlchemyError, ValueError) as exc:
         raise StoreError(f"cannot open the store {redact(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def missing_driver(url: str, error: ImportError) -> str:
+    """What to install when the database driver of ``url`` is not there."""
+    if url.startswith("postgresql"):
+        return (f"PostgreSQL's driver is not installed ({error}); install claimwatch "
+                "with it: pip install 'claimwatch[postgres]'")
+    return f"its driver is not installed ({error})"
 
 
 def redact(url: str) -> str:

@@ -21,6 +21,7 @@ import os
 import pkgutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import click
@@ -248,3 +249,30 @@ def test_head_revision_leaves_an_unreadable_history_to_alembic(
     assert head_revision() == "asked alembic"  # two heads: b and c
     (versions / "c.py").write_text('revision = "c"\ndown_revision = "b"\n')
     assert head_revision() == "c"
+
+
+# --- install: PostgreSQL's driver is an extra -------------------------------------
+
+
+def test_a_postgresql_store_without_its_driver_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    config = write_config(tmp_path / "site", CONFIG.replace(
+        "[schedule]", '[store]\nurl = "postgresql+psycopg://cw:secret@127.0.0.1:1/cw"\n\n[schedule]'
+    ), QUIET_CLAIMS, test_store=False)
+    result = CliRunner().invoke(cli, ["--config", str(config), "status"])
+    assert result.exit_code == 3
+    assert "pip install 'claimwatch[postgres]'" in result.output
+    assert "secret" not in result.output
+
+
+def test_the_driver_is_an_extra_and_the_licence_an_spdx_expression() -> None:
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml")
+                            .read_text(encoding="utf-8"))["project"]
+    assert not [d for d in project["dependencies"] if d.startswith("psycopg")]
+    assert any(d.startswith("psycopg[binary]")
+               for d in project["optional-dependencies"]["postgres"])
+    assert project["license"] == "MIT"
+    for name in project["license-files"]:
+        assert (Path(__file__).resolve().parents[2] / name).is_file()
