@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from monitor import exitcodes
-from monitor.claimsfile import load_claims
 from monitor.context import AppContext, fail
 from monitor.problems import ConfigError
 
@@ -44,6 +43,8 @@ def config_group() -> None:
 @click.pass_obj
 def config_check(app: AppContext) -> None:
     """Validate the config and its claims files; list every mistake (exit 2 if any)."""
+    from monitor.claimsfile import load_claims  # pydantic and the source kinds: not for init
+
     config = app.config
     try:
         claims = load_claims(config.claims_files, {s.id for s in config.sources})

@@ -2,7 +2,8 @@
 
 Every command runs in a fresh interpreter (as cron starts it) and reports the modules
 it ended with. What may load where:
-- ``--help``: click and the command list, nothing of the store, the sources or reports;
+- ``--help`` and ``init``: click and the command list, nothing of the store, the
+  sources or reports;
 - commands that read the store (``status``, ``sources list``, ``flags list``, ``claims
   list``): SQLAlchemy and the config, but no renderer (Jinja2, markdown-it), no
   migrations (Alembic, Mako), no scheduler (APScheduler) and no HTTP client (httpx);
@@ -187,8 +188,11 @@ def test_help_lists_the_commands_as_an_eager_group_would() -> None:
 # --- what each command imports ------------------------------------------------------
 
 
-def test_help_imports_no_store_source_or_report(tmp_path: Path) -> None:
-    loaded = loaded_by(tmp_path, "--help")
+@pytest.mark.parametrize("args", [("--help",), ("init", "{tmp}/new")], ids=" ".join)
+def test_help_and_init_import_no_store_source_or_report(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    loaded = loaded_by(tmp_path, *(arg.format(tmp=tmp_path) for arg in args))
     assert "click" in loaded and "monitor.cli" in loaded
     assert loaded & HEAVY_FOR_HELP == set()
 
