@@ -211,7 +211,7 @@ def report(bench: Bench, feeds: int, runs: int) -> list[str]:
     """The medians table, then each target with its ratio; returns the missed targets."""
     print(f"\n{feeds} feeds, median of {runs} whole processes each "
           f"(peak RSS: the largest of the runs)")
-    print(f"{'command':28} {'cold wall':>10} {'warm wall':>10} {'peak RSS':>9}")
+    print(f"{"command":32} {'cold wall':>10} {'warm wall':>10} {'peak RSS':>9}")
     names = [("claimwatch fetch --all", "fetch"), ("claimwatch check --all", "check")]
     if bench.urlwatch is not None:
         names.append(("urlwatch 2.29 (default threads)", "urlwatch"))
@@ -219,7 +219,7 @@ def report(bench: Bench, feeds: int, runs: int) -> list[str]:
         cold, warm = bench.median(name, "cold"), bench.median(name, "warm")
         if cold is None or warm is None:
             continue
-        print(f"{label:28} {cold.wall_s:9.2f}s {warm.wall_s:9.2f}s "
+        print(f"{label:32} {cold.wall_s:9.2f}s {warm.wall_s:9.2f}s "
               f"{max(cold.rss_mb, warm.rss_mb):6.0f} MB")
     missed = []
     for (name, phase), target in TARGETS.items():
