@@ -2,6 +2,8 @@
 #   make demo   set up .venv, then check the bundled example against its offline snapshot
 #   make test   set up .venv, then ruff and the whole test suite on SQLite, then on
 #               PostgreSQL when it answers on 127.0.0.1 (PG_TEST_URL)
+#   make quality  score the verdicts on the labelled world in bench/quality/ against an
+#                 editor's labels: recall, precision, suggestions that resolve their flag
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -10,7 +12,7 @@ DEMO   := demo-out
 # the server database the PostgreSQL test run connects to first; it makes its own
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test lint bench clean setup
+.PHONY: demo test lint bench quality clean setup
 
 $(BIN)/claimwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +60,9 @@ bench: setup
 	$(BIN)/python bench/bench_fetch.py
 	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then $(BIN)/python bench/bench_workers.py; \
 	else echo "== bench_workers needs PostgreSQL on 127.0.0.1: skipped"; fi
+
+quality: setup
+	$(BIN)/python bench/quality/score.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) *.egg-info .pytest_cache .ruff_cache

@@ -211,7 +211,7 @@ def report(bench: Bench, feeds: int, runs: int) -> list[str]:
     """The medians table, then each target with its ratio; returns the missed targets."""
     print(f"\n{feeds} feeds, median of {runs} whole processes each "
           f"(peak RSS: the largest of the runs)")
-    print(f"{"command":32} {'cold wall':>10} {'warm wall':>10} {'peak RSS':>9}")
+    print(f"{'command':32} {'cold wall':>10} {'warm wall':>10} {'peak RSS':>9}")
     names = [("claimwatch fetch --all", "fetch"), ("claimwatch check --all", "check")]
     if bench.urlwatch is not None:
         names.append(("urlwatch 2.29 (default threads)", "urlwatch"))

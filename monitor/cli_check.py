@@ -156,6 +156,7 @@ def check(
                 record_dir=resolve_dir(record),
                 progress=_progress if is_terminal() and not quiet else None,
                 by=actor(by),
+                clock=utcnow,
             )
             alert = None if no_alerts else _send_alerts(app, resolve_dir(alerts_dry_run))
     except ConfigError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -156,11 +155,12 @@ def verify(
     app: AppContext, claim_id: str, as_of: str | None, text: str | None, by: str | None
 ) -> None:
     """Mark a claim re-verified: re-date it (and maybe re-word it); resolve its flags."""
+    today = utcnow().date()
     try:
-        when = AsOf.parse(as_of) if as_of else AsOf.parse(datetime.now(UTC).date())
+        when = AsOf.parse(as_of) if as_of else AsOf.parse(today)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--as-of") from None
-    if when.start > date.today():
+    if when.start > today:
         raise click.BadParameter("a claim cannot be verified in the future", param_hint="--as-of")
     who, now = actor(by), utcnow()
     with app.store.session() as session:

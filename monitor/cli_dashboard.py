@@ -34,12 +34,9 @@ def report(app: AppContext, out_dir: Path | None) -> None:
     except OSError as exc:
         raise fail(f"cannot write the dashboard to {target}: {exc.strerror or exc}",
                    exitcodes.FAILURE) from None
-    counts = written.counts
-    click.echo(
-        f"wrote {written.index} and {written.page}: {counts['contradicted']} contradicted, "
-        f"{counts['stale']} stale, {counts['review']} review, {counts['fresh']} fresh, "
-        f"{written.open_flags} open flags"
-    )
+    tally = written.tally
+    click.echo(f"wrote {written.index} and {written.page}")
+    click.echo(f"Claims: {tally.line()}; {tally.flags_line}.")
     if written.marked is not None and written.marked.missing:
         click.echo(
             f"{len(written.marked.missing)} claim(s) not found on the page "

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 import click
 
 from monitor import exitcodes
 from monitor.context import AppContext, actor, fail, utcnow
+from reports import gather
+from reports.model import ATTENTION_STATUSES, ClaimCard, ClaimTally, claim_cards
+from reports.render import format_day, status_word
 from rules.asof import AsOf
 from storage import flags as flag_store
 from storage.models import ClaimRow, FlagRow
@@ -46,6 +49,9 @@ def _flag_dict(flag: FlagRow) -> dict:
 )
 @click.option("--rule", help="Only flags raised by this rule (age, superseded, license, ...).")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@click.option("--by-claim", is_flag=True,
+              help="One entry per claim needing attention with all its open causes, worst "
+              "first (as the digest shows them); claims stale only by age in a short list.")
 @click.pass_obj
 def list_flags(
     app: AppContext,
@@ -54,8 +60,15 @@ def list_flags(
     verdict: str | None,
     rule: str | None,
     as_json: bool,
+    by_claim: bool,
 ) -> None:
-    """List flags, oldest first."""
+    """List flags, oldest first, or claim by claim (--by-claim)."""
+    if by_claim:
+        if status or verdict or rule:
+            raise click.UsageError("--by-claim shows every open cause of each claim; "
+                                   "it takes --claim but not --status, --verdict or --rule")
+        _list_by_claim(app, claim_id, as_json)
+        return
     with app.store.session() as session:
         rows = flag_store.list_flags(
             session, status=status, claim_id=claim_id, verdict=verdict, rule=rule
@@ -70,6 +83,69 @@ def list_flags(
                 )
     if not rows and not as_json:
         click.echo("no flags" + (f" with status {status}" if status else ""))
+
+
+def _list_by_claim(app: AppContext, claim_id: str | None, as_json: bool) -> None:
+    with app.store.session() as session:
+        items = gather.attention_items(session)
+    cards = claim_cards([i for i in items if claim_id is None or i.claim_id == claim_id])
+    age_only = sorted((c for c in cards if c.age_only),
+                      key=lambda c: (c.review_due or date.max, c.claim_id))
+    with_evidence = [c for c in cards if not c.age_only]
+    if as_json:
+        for card in with_evidence + age_only:
+            click.echo(json.dumps(_card_dict(card)))
+        return
+    if not cards:
+        click.echo("no claim needs attention")
+        return
+    for card in with_evidence:
+        _echo_card(card)
+    if age_only:
+        click.echo(f"stale by age only ({len(age_only)}): re-verify, "
+                   "`claimwatch claims verify ID --as-of ...`")
+    for card in age_only:
+        watched = ", ".join(card.watched) or "all sources"
+        click.echo(f"  {card.claim_id}  due since {format_day(card.review_due)}  "
+                   f"watches {watched}  flag #{', #'.join(map(str, card.flag_ids))}")
+        click.echo(f"      {card.claim_text}")
+    causes = sum(len(card.causes) for card in cards)
+    tally = ClaimTally.of([card.status for card in cards], causes)
+    click.echo(f"Claims: {tally.line(ATTENTION_STATUSES)}; {tally.flags_line}.")
+
+
+def _echo_card(card: ClaimCard) -> None:
+    click.echo(f"{status_word(card.status):<13} {card.claim_id}  ({card.section})")
+    click.echo(f"  {card.claim_text}")
+    for cause in card.causes:
+        click.echo(f"  #{cause.flag_id:<4} {status_word(cause.status):<13} {cause.rule}: "
+                   f"{cause.reason}")
+        if cause.suggestion:
+            click.echo(f"        could read: {cause.suggestion}")
+        for link in cause.evidence:
+            click.echo(f"        - {link.title} ({format_day(link.time)}, {link.source_id})"
+                       + (f" {link.url}" if link.url else ""))
+    click.echo("")
+
+
+def _card_dict(card: ClaimCard) -> dict:
+    return {
+        "claim_id": card.claim_id,
+        "status": card.status,
+        "text": card.claim_text,
+        "section": card.section,
+        "age_only": card.age_only,
+        "review_due": card.review_due.isoformat() if card.review_due else None,
+        "watched": list(card.watched),
+        "causes": [
+            {"flag_id": c.flag_id, "verdict": c.status, "rule": c.rule, "reason": c.reason,
+             "suggestion": c.suggestion, "opened_at": c.opened_at.isoformat(),
+             "evidence": [{"title": e.title, "url": e.url, "source_id": e.source_id,
+                           "time": e.time.isoformat() if e.time else None}
+                          for e in c.evidence]}
+            for c in card.causes
+        ],
+    }
 
 
 @flags.command("show")

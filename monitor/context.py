@@ -31,8 +31,29 @@ def actor(explicit: str | None = None) -> str:
         return "unknown"
 
 
+NOW_ENV = "CLAIMWATCH_NOW"
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The current time in UTC, or the fixed moment $CLAIMWATCH_NOW names (ISO 8601).
+
+    A fixed now lets tests and benchmarks replay a world as of one moment; a value
+    without a zone is taken as UTC.
+    """
+    fixed = os.environ.get(NOW_ENV, "").strip()
+    if not fixed:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(fixed)
+    except ValueError:
+        raise fail(
+            f"{NOW_ENV}={fixed!r} is not an ISO date or datetime "
+            "(e.g. 2026-06-15T09:00:00Z); unset it to use the clock",
+            exitcodes.USAGE,
+        ) from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def fail(message: str, code: int) -> click.exceptions.Exit:

@@ -9,13 +9,15 @@ The data comes from :mod:`storage.history`; the page from :mod:`reports.pagemark
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from reports.charts import Series, stacked_bars
+from reports.gather import review_due
+from reports.model import CLAIM_STATUSES, ClaimTally
 from reports.pagemark import ClaimMark, MarkedPage, mark_page
 from reports.render import (
     TEMPLATES,
@@ -25,15 +27,18 @@ from reports.render import (
     host_of,
     one_line,
     safe_url,
+    status_title,
+    status_word,
 )
 from storage import history
 from storage.db import Store
-from storage.history import CLAIM_STATUSES, ClaimView
+from storage.history import ClaimView
 
 WEEKS = 12
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 STATUS_COLOUR = {
-    "contradicted": "#b42318", "stale": "#b54708", "review": "#175cd3", "fresh": "#067647",
+    "contradicted": "#b42318", "stale": "#b54708", "review": "#175cd3",
+    "unchecked": "#52525b", "fresh": "#067647",
 }
 REGION_SERIES = (
     Series("china", "China", "#e69f00"),
@@ -41,7 +46,7 @@ REGION_SERIES = (
     Series("elsewhere", "Elsewhere", "#009e73"),
 )
 FLAG_SERIES = tuple(
-    Series(status, status.capitalize(), STATUS_COLOUR[status]) for status in history.SEVERITY
+    Series(status, status_title(status), STATUS_COLOUR[status]) for status in history.SEVERITY
 )
 
 
@@ -56,15 +61,27 @@ class DashboardData:
     open_flags: dict[str, dict[str, int]]
 
     @property
+    def tally(self) -> ClaimTally:
+        """The same count, under the same words, as the digest's."""
+        return ClaimTally.of([claim.status for claim in self.claims], self.open_flag_count)
+
+    @property
     def counts(self) -> dict[str, int]:
-        totals = dict.fromkeys(CLAIM_STATUSES, 0)
-        for claim in self.claims:
-            totals[claim.status] += 1
-        return totals
+        return self.tally.counts
 
     @property
     def open_flag_count(self) -> int:
         return sum(len(claim.flags) for claim in self.claims)
+
+    def in_status(self, status: str) -> list[ClaimView]:
+        """Claims with this status that get a card: age-only stale ones are listed apart."""
+        return [c for c in self.claims if c.status == status and not c.age_only]
+
+    @property
+    def age_only(self) -> list[ClaimView]:
+        """Claims stale only because their review fell due, the longest overdue first."""
+        claims = [c for c in self.claims if c.age_only]
+        return sorted(claims, key=lambda c: (_due(c) or date.max, c.id))
 
     def claim(self, claim_id: str) -> ClaimView:
         return next(claim for claim in self.claims if claim.id == claim_id)
@@ -76,9 +93,16 @@ class DashboardFiles:
 
     index: Path
     page: Path
-    counts: dict[str, int]
-    open_flags: int
+    tally: ClaimTally
     marked: MarkedPage | None  # None when no page is configured
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.tally.counts
+
+    @property
+    def open_flags(self) -> int:
+        return self.tally.open_flags
 
 
 def collect(store: Store, now: datetime, weeks: int = WEEKS) -> DashboardData:
@@ -102,12 +126,21 @@ def build_dashboard(store: Store, out_dir: Path, *, now: datetime,
     index_path, page_path = out_dir / "index.html", out_dir / "page.html"
     index_path.write_text(render_index(data), encoding="utf-8")
     page_path.write_text(render_page(data, marked, page.name if page else None), encoding="utf-8")
-    return DashboardFiles(index=index_path, page=page_path, counts=data.counts,
-                          open_flags=data.open_flag_count, marked=marked)
+    return DashboardFiles(index=index_path, page=page_path, tally=data.tally, marked=marked)
+
+
+def _due(claim: ClaimView) -> date | None:
+    return review_due(claim.as_of, claim.review_every)
 
 
 def claim_marks(data: DashboardData) -> list[ClaimMark]:
-    return [ClaimMark(c.id, c.text, c.status, c.reason) for c in data.claims]
+    return [ClaimMark(c.id, c.text, c.status, _causes(c)) for c in data.claims]
+
+
+def _causes(claim: ClaimView) -> tuple[tuple[str, str], ...]:
+    if not claim.flags:
+        return ((claim.status, claim.reason),)
+    return tuple((flag.verdict, flag.reason) for flag in claim.flags)
 
 
 def release_chart(data: DashboardData) -> Markup:
@@ -158,5 +191,7 @@ def _env() -> jinja2.Environment:
             lstrip_blocks=True,
         )
         _ENV.filters.update(safe_url=safe_url, host=host_of, day=format_day, when=format_when,
-                            oneline=one_line, count=counted)
+                            oneline=one_line, count=counted, status_word=status_word,
+                            status_title=status_title, review_due=_due)
+        _ENV.globals.update(CLAIM_STATUSES=CLAIM_STATUSES)
     return _ENV

@@ -29,6 +29,7 @@ from reports.model import (
 from rules.asof import AsOf
 from rules.duration import parse_duration
 from sources.outcome import Category
+from storage import history
 from storage.models import ClaimRow, FindingRow, FlagRow, RunSourceRow, SourceRow, SourceStateRow
 
 # Flags an editor still has to act on; snoozed ones stay out until they wake.
@@ -57,15 +58,19 @@ class Window:
 def build_digest(session: Session, week: str, *, first_day: date, last_day: date,
                  window: Window, now: datetime) -> Digest:
     """The digest of ``week``: ``first_day``..``last_day`` as the editors read them."""
+    attention = attention_items(session)
+    fresh, unchecked = unflagged_counts(session, {item.claim_id for item in attention})
     return Digest(
         week=week,
         start=first_day,
         end=last_day,
         generated_at=now,
-        attention=attention_items(session),
+        attention=attention,
         releases=new_releases(session, window),
         due_soon=due_soon(session, last_day),
         sources=source_health(session, window),
+        fresh_count=fresh,
+        unchecked_count=unchecked,
     )
 
 
@@ -83,6 +88,19 @@ def attention_items(session: Session) -> list[AttentionItem]:
     return [attention_item(flag, claim) for flag, claim in session.execute(query)]
 
 
+def unflagged_counts(session: Session, flagged: set[str]) -> tuple[int, int]:
+    """(fresh, unchecked): active claims with no open flag, judged as they read now or not."""
+    fresh = unchecked = 0
+    for claim in session.scalars(select(ClaimRow).where(ClaimRow.status == "active")):
+        if claim.id in flagged:
+            continue
+        if history.judged(claim):
+            fresh += 1
+        else:
+            unchecked += 1
+    return fresh, unchecked
+
+
 def attention_item(flag: FlagRow, claim: ClaimRow) -> AttentionItem:
     return AttentionItem(
         flag_id=flag.id,
@@ -95,7 +113,14 @@ def attention_item(flag: FlagRow, claim: ClaimRow) -> AttentionItem:
         suggestion=flag.suggestion or "",
         evidence=[_evidence_link(item) for item in flag.evidence or ()],
         opened_at=flag.opened_at,
+        review_due=review_due(claim.as_of, claim.review_every),
+        watched=_watched(claim.expectations),
     )
+
+
+def _watched(expectations: dict[str, Any] | None) -> tuple[str, ...]:
+    watch = (expectations or {}).get("watch")
+    return tuple(str(source_id) for source_id in watch) if isinstance(watch, list) else ()
 
 
 def _evidence_link(item: dict[str, Any]) -> EvidenceLink:
@@ -132,14 +157,20 @@ def alert_candidates(session: Session, verdicts: Sequence[str]) -> list[FlagRow]
 
 
 def build_alert(session: Session, flags: Sequence[FlagRow], *, now: datetime) -> Alert:
-    """One alert listing every flag in ``flags``."""
-    claims = {
-        row.id: row
-        for row in session.scalars(select(ClaimRow).where(
-            ClaimRow.id.in_({flag.claim_id for flag in flags})))
-    }
+    """One alert about every flag in ``flags``, each claim with all its open causes."""
+    claim_ids = {flag.claim_id for flag in flags}
+    claims = {row.id: row for row in session.scalars(
+        select(ClaimRow).where(ClaimRow.id.in_(claim_ids)))}
+    others = session.scalars(
+        select(FlagRow).where(FlagRow.claim_id.in_(claim_ids),
+                              FlagRow.status.in_(ATTENTION_FLAG_STATUSES),
+                              FlagRow.verdict.in_(ATTENTION_STATUSES))
+    )
+    causes = {flag.id: flag for flag in (*others, *flags)}
     return Alert(check_time=now,
-                 items=[attention_item(flag, claims[flag.claim_id]) for flag in flags])
+                 items=[attention_item(flag, claims[flag.claim_id])
+                        for _, flag in sorted(causes.items())],
+                 new_flag_ids=frozenset(flag.id for flag in flags))
 
 
 # --- findings ------------------------------------------------------------------------

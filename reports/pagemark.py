@@ -25,19 +25,21 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from reports.model import STATUS_WORDS
 from reports.render import safe_url
 
-STATUS_ORDER = ("contradicted", "stale", "review", "fresh")
+STATUS_ORDER = ("contradicted", "stale", "review", "unchecked", "fresh")
 
 
 @dataclass(frozen=True)
 class ClaimMark:
-    """What the highlighter needs to know about one claim."""
+    """What the highlighter needs to know about one claim: every open cause, as
+    (verdict, reason) worst first, or one (status, why) for a claim with none."""
 
     id: str
     text: str
-    status: str  # contradicted | stale | review | fresh
-    reason: str
+    status: str  # contradicted | stale | review | unchecked | fresh
+    causes: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -173,9 +175,9 @@ def _split(token: Token, spans: list[_Span]) -> list[Token]:
 def _marked(content: str, covering: list[_Span]) -> list[Token]:
     worst = min(covering, key=lambda s: STATUS_ORDER.index(s.claim.status)).claim.status
     title = "\n".join(
-        f"{s.claim.status}: {s.claim.reason}" if len(covering) == 1
-        else f"[{s.number}] {s.claim.status}: {s.claim.reason}"
-        for s in covering
+        f"{STATUS_WORDS.get(status, status)}: {reason}" if len(covering) == 1
+        else f"[{s.number}] {STATUS_WORDS.get(status, status)}: {reason}"
+        for s in covering for status, reason in s.claim.causes
     )
     opening = Token("claim_mark_open", "mark", 1)
     opening.attrs = {

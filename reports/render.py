@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from reports.model import REGION_NAMES, Alert, Digest
+from reports.model import REGION_NAMES, STATUS_WORDS, Alert, Digest
 
 if TYPE_CHECKING:  # Jinja2 loads with the first report rendered: a quiet check never pays
     import jinja2
@@ -102,8 +102,20 @@ def _make_env() -> jinja2.Environment:
         wrap=wrap_text,
         region_name=lambda region: REGION_NAMES.get(region, region),
         count=counted,
+        status_word=status_word,
+        status_title=status_title,
     )
     return env
+
+
+def status_word(status: str) -> str:
+    """The word a status is counted under: "contradicted", "to review", "unchecked"."""
+    return STATUS_WORDS.get(status, status)
+
+
+def status_title(status: str) -> str:
+    """The same word as a heading: "Contradicted", "To review"."""
+    return status_word(status).capitalize()
 
 
 def counted(number: int, singular: str, plural: str | None = None) -> str:

@@ -1,9 +1,9 @@
 """Made-up reports for ``claimwatch test-report``: see the email without waiting for news.
 
 The claims and models below are invented (version numbers no lab has used) but shaped
-like the real thing: a contradicted release date, a stale "latest models" line-up, a
-claim past its review interval, a watched keyword that turned up, new releases in all
-three regions and a failing source.
+like the real thing: a contradicted release date, a stale "latest models" line-up that
+a watched keyword also calls for review, a claim past its review interval, a watched
+keyword that turned up, new releases in all three regions and a failing source.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ def sample_digest(now: datetime) -> Digest:
         releases=_releases(week_end),
         due_soon=_due_soon(now),
         sources=_sources(now),
+        fresh_count=31,
+        unchecked_count=2,
     )
 
 
@@ -143,6 +145,28 @@ def _attention(now: datetime) -> list[AttentionItem]:
             suggestion="",
             evidence=[],
             opened_at=now - timedelta(days=23),
+            review_due=(now - timedelta(days=23)).date(),
+            watched=("feed-av-news",),
+        ),
+        AttentionItem(
+            flag_id=43,
+            claim_id="frontier.us-lineup",
+            claim_text="Frontier proprietary models: GPT-9o, Claude 9.7, Gemini 9.0.",
+            section="Decision in 20 seconds",
+            status="review",
+            rule="mention",
+            reason='The watched phrase "GPT-10" appeared in a post this week; read it '
+                   "and re-verify the line-up if it names a released model.",
+            suggestion="",
+            evidence=[
+                EvidenceLink(
+                    title="OpenAI DevDay: a first look at GPT-10",
+                    url="https://openai.com/index/devday-gpt-10/",
+                    time=now - timedelta(days=3),
+                    source_id="blog-openai",
+                ),
+            ],
+            opened_at=now - timedelta(days=3),
         ),
     ]
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from rules.verdict import Verdict
-from storage.models import FlagEventRow, FlagRow
+from storage.models import ClaimRow, FlagEventRow, FlagRow
 
 ACTIVE = ("open", "acknowledged", "snoozed")
 STATUSES = ("open", "acknowledged", "snoozed", "dismissed", "resolved")
@@ -65,10 +65,12 @@ def reconcile(
 
     A new cause opens a flag; the same cause again changes nothing (its evidence is
     refreshed); a cause that no longer holds resolves its flag; a dismissed cause
-    stays dismissed; a snooze that has run out opens its flag again.
+    stays dismissed; a snooze that has run out opens its flag again. Every claim in
+    ``evaluated_claims`` is noted as judged at ``now``.
     """
     report = ReconcileReport()
     claim_ids = set(evaluated_claims)
+    _mark_judged(session, claim_ids, now)
     existing = (
         {
             (flag.claim_id, flag.cause): flag
@@ -107,6 +109,11 @@ def reconcile(
             report.resolved.append(flag)
     session.flush()
     return report
+
+
+def _mark_judged(session: Session, claim_ids: set[str], now: datetime) -> None:
+    if claim_ids:
+        session.execute(update(ClaimRow).where(ClaimRow.id.in_(claim_ids)).values(judged_at=now))
 
 
 def _open(session: Session, verdict: Verdict, now: datetime, by: str) -> FlagRow:

@@ -2,7 +2,8 @@
 
 A claim's status is the verdict of its worst open flag (contradicted, then stale, then
 review); an acknowledged flag still counts as open, a snoozed, dismissed or resolved
-one does not. A claim with no open flag is fresh.
+one does not. A claim with no open flag is fresh if a check judged it as it reads now,
+and unchecked if none did (new, or changed since: see :func:`judged`).
 
 The weekly series are counted per ISO week. Open flags per week are reconstructed
 from the flag events, so the chart shows what the store looked like at each week's
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from storage.models import ClaimRevisionRow, ClaimRow, FindingRow, FlagEventRow, FlagRow, SourceRow
 
 SEVERITY = ("contradicted", "stale", "review")  # worst first
-CLAIM_STATUSES = (*SEVERITY, "fresh")
+CLAIM_STATUSES = (*SEVERITY, "unchecked", "fresh")
 OPEN = ("open", "acknowledged")
 REGIONS = ("china", "us", "elsewhere")
 RELEASE_KINDS = ("model", "release", "package")  # posts and papers talk about releases
@@ -80,22 +81,36 @@ class ClaimView:
     subject: str
     as_of: str
     review_every: str
-    status: str  # contradicted | stale | review | fresh
+    status: str  # contradicted | stale | review | unchecked | fresh
     flags: tuple[FlagView, ...]  # open ones, worst first
     history: tuple[HistoryEntry, ...]  # oldest first
+    watch: tuple[str, ...] = ()  # the source ids it watches; empty: every source
+
+    @property
+    def age_only(self) -> bool:
+        """Flagged only because its review fell due (rule ``age``)."""
+        return bool(self.flags) and all(flag.rule == "age" for flag in self.flags)
 
     @property
     def reason(self) -> str:
         """Why the claim has its status, in one line."""
         if not self.flags:
+            if self.status == "unchecked":
+                return "Not judged yet: no check has run since the claim was added or changed."
             return f"No open flag; as of {self.as_of}."
         return self.flags[0].reason
 
 
-def claim_status(verdicts: Iterable[str]) -> str:
-    """The worst of some open flags' verdicts; "fresh" when there are none."""
+def claim_status(verdicts: Iterable[str], *, judged: bool = True) -> str:
+    """The worst of some open flags' verdicts; "fresh" (or "unchecked") when there are none."""
     seen = set(verdicts)
-    return next((status for status in SEVERITY if status in seen), "fresh")
+    return next((status for status in SEVERITY if status in seen),
+                "fresh" if judged else "unchecked")
+
+
+def judged(row: ClaimRow) -> bool:
+    """Whether a check judged the claim as it reads now (not before its last change)."""
+    return row.judged_at is not None and row.judged_at >= row.updated_at
 
 
 def _severity(verdict: str) -> int:
@@ -191,12 +206,19 @@ def claims_with_status(session: Session) -> list[ClaimView]:
         ClaimView(
             id=row.id, page=row.page, section=row.section, text=row.text, subject=row.subject,
             as_of=row.as_of, review_every=row.review_every,
-            status=claim_status(flag.verdict for flag in flags.get(row.id, ())),
+            status=claim_status((flag.verdict for flag in flags.get(row.id, ())),
+                                judged=judged(row)),
             flags=tuple(flags.get(row.id, ())), history=tuple(history[row.id]),
+            watch=_watch(row.expectations),
         )
         for row in rows
     ]
     return sorted(views, key=lambda view: CLAIM_STATUSES.index(view.status))
+
+
+def _watch(expectations: dict[str, Any] | None) -> tuple[str, ...]:
+    watch = (expectations or {}).get("watch")
+    return tuple(str(source_id) for source_id in watch) if isinstance(watch, list) else ()
 
 
 # ---------------------------------------------------------------- weekly series

@@ -101,6 +101,9 @@ class ClaimRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | retired
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # when a check last judged the claim; None, or older than updated_at, means the
+    # claim as it reads now was never judged (reports show it "unchecked", not fresh)
+    judged_at: Mapped[datetime | None]
 
     revisions: Mapped[list[ClaimRevisionRow]] = relationship(
         back_populates="claim", order_by="ClaimRevisionRow.id"

@@ -264,12 +264,15 @@ def test_digest_of_a_week_from_real_checks(site):
     assert text.startswith("claimwatch digest 2026-W32 (2026-08-03 to 2026-08-09)\n")
     assert "Catching up" not in text
 
-    # attention: contradicted, then stale, then to review, each with its claim
-    order = [text.index(h) for h in ("Contradicted (", "Stale (", "To review (")]
+    # attention: contradicted, then to review, each with its claim; the claim stale
+    # only by age is a line in the list after them, not a card
+    order = [text.index(h) for h in ("Contradicted (", "To review (", "Stale by age only (1)")]
     assert order == sorted(order)
-    assert text.index("Qwen3 came out under Apache 2.0") < text.index("Stale (")
-    assert text.index("Stale (") < text.index("1,000+ robotaxis") < text.index("To review (")
+    assert "\nStale (" not in text
+    assert text.index("Qwen3 came out under Apache 2.0") < text.index("To review (")
     assert text.index("To review (") < text.index("Claude Opus 4 is Anthropic's")
+    assert text.index("Stale by age only (1)") < text.index("1,000+ robotaxis")
+    assert text.index("1,000+ robotaxis") < text.index("NEW RELEASES AND POSTS")
     assert "https://huggingface.co/Qwen/Qwen3-8B" in text  # evidence link
 
     # new this week, grouped China, US; labs A-Z; the back catalogue left out

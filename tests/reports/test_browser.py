@@ -114,14 +114,23 @@ def _browse(chromium: str, workdir: Path, url: str, width: int, height: int,
 
 
 def _dashboard_data() -> DashboardData:
-    """The example's 58 claims with every status, flags, long evidence URLs and history."""
+    """The example's 58 claims with every status, flags, long evidence URLs and history:
+    contradicted ones with a second cause, every other stale one stale only by age
+    (a row of the compact table, watching sources with long ids)."""
     with (EXAMPLE / "claims.toml").open("rb") as handle:
         raw = tomllib.load(handle)["claim"]
-    statuses = ("contradicted", "stale", "review", "fresh")
+    statuses = ("contradicted", "stale", "review", "unchecked", "fresh")
     claims = []
     for number, entry in enumerate(raw):
-        status = statuses[number % 4]
-        flags = () if status == "fresh" else (_flag(number, entry["id"], status),)
+        status = statuses[number % len(statuses)]
+        flags: tuple[FlagView, ...] = ()
+        if status == "contradicted":
+            flags = (_flag(number, entry["id"], status),
+                     _flag(1000 + number, entry["id"], "review"))
+        elif status == "stale" and number % 2:
+            flags = (_flag(number, entry["id"], status, rule="age"),)
+        elif status in ("stale", "review"):
+            flags = (_flag(number, entry["id"], status),)
         history = (
             HistoryEntry(NOW - timedelta(days=40), "importer", "claim", "created",
                          f"as of {entry['as_of']}"),
@@ -132,6 +141,7 @@ def _dashboard_data() -> DashboardData:
             id=entry["id"], page=entry["page"], section=entry["section"], text=entry["text"],
             subject=entry["subject"], as_of=entry["as_of"], review_every=entry["review_every"],
             status=status, flags=flags, history=history,
+            watch=("hf-qwen-" + "z" * 90, "blog-qwen") if number % 2 else (),
         ))
     weeks = last_weeks(NOW)
     releases = {w: {"china": i % 4, "us": (i * 2) % 5, "elsewhere": i % 2}
@@ -141,11 +151,11 @@ def _dashboard_data() -> DashboardData:
                          releases=releases, open_flags=open_flags)
 
 
-def _flag(number: int, claim_id: str, status: str) -> FlagView:
+def _flag(number: int, claim_id: str, status: str, rule: str = "superseded") -> FlagView:
     long_url = ("https://huggingface.co/Qwen/Qwen3-235B-A22B-Instruct-2507-FP8/resolve/main/"
                 "model-00001-of-00024.safetensors?download=true&" + "x" * 120)
     return FlagView(
-        id=number, claim_id=claim_id, verdict=status, status="open", rule="superseded",
+        id=number, claim_id=claim_id, verdict=status, status="open", rule=rule,
         reason="Qwen/Qwen3-235B-A22B-Instruct-2507-FP8-with-a-very-long-unbroken-model-name "
                "appeared on 2026-07-21, after the claim's as-of date.",
         suggestion="Qwen3-235B-A22B-Instruct-2507 (July 2026)",
@@ -166,7 +176,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     page = (EXAMPLE / "page.md").read_text(encoding="utf-8")
     marked = mark_page(page, claim_marks(data))
     assert marked.missing == ()
-    (folder / "index.html").write_text(render_index(data), encoding="utf-8")
+    index = render_index(data)
+    # every kind of card is on the pages measured below
+    assert 'id="stale-by-age"' in index and '<h2 id="unchecked">' in index
+    assert "2 causes" in index
+    (folder / "index.html").write_text(index, encoding="utf-8")
     (folder / "page.html").write_text(render_page(data, marked, "page.md"), encoding="utf-8")
     return folder
 

@@ -195,7 +195,8 @@ def test_report_writes_both_pages_with_statuses_and_evidence(site: Path, tmp_pat
     out = tmp_path / "out"
     result = _report(site, "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "1 contradicted, 1 stale, 1 review, 1 fresh" in result.output
+    assert ("Claims: 1 contradicted, 1 stale, 1 to review, 0 unchecked, 1 fresh; "
+            "4 open flags on 3 claims.") in result.output
     assert "1 claim(s) not found on the page" in result.output and "gone-from-page" in result.output
     index = (out / "index.html").read_text(encoding="utf-8")
     # every claim, with its status as word and colour class
@@ -204,15 +205,17 @@ def test_report_writes_both_pages_with_statuses_and_evidence(site: Path, tmp_pat
         article = re.search(rf'<article class="claim status-(\w+)" id="claim-{claim_id}">'
                             r"(.*?)</article>", index, re.S)
         assert article and article[1] == status, claim_id
-        assert f'<span class="status status-{status}">{status}</span>' in article[2]
+        word = "to review" if status == "review" else status
+        assert f'<span class="status status-{status}">{word}</span>' in article[2]
     qwen = re.search(r'id="claim-qwen3-release">(.*?)</article>', index, re.S)[1]
     assert 'href="https://huggingface.co/Qwen/Qwen3-8B"' in qwen  # the evidence link
     assert "2025-04" in qwen  # the reason dates the evidence
     assert "History (" in qwen and "<strong>opened</strong> by tester" in qwen
     assert "<strong>created</strong> by tester" in qwen
     counts = re.search(r'<ul class="counts".*?</ul>', index, re.S)[0]
-    assert re.findall(r'<span class="n">(\d+)</span>(\w+)', counts) == [
-        ("1", "contradicted"), ("1", "stale"), ("1", "review"), ("1", "fresh"), ("4", "open")]
+    assert re.findall(r'<span class="n">(\d+)</span>([\w ]+)', counts) == [
+        ("1", "contradicted"), ("1", "stale"), ("1", "to review"), ("0", "unchecked"),
+        ("1", "fresh"), ("4", "open flags")]
     assert index.count("<svg") == 2 and "<title id=\"chart-releases-title\">" in index
     assert 'data-week="2026-W47"><title>2026-W47: China 1, US 0, Elsewhere 0</title>' in index
 
@@ -255,7 +258,8 @@ def test_without_a_page_the_page_file_says_how_to_add_one(config_path: Path,
                                                         tmp_path: Path) -> None:
     result = _report(config_path, "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    assert "0 contradicted, 0 stale, 0 review, 0 fresh" in result.output  # nothing loaded yet
+    # nothing loaded yet
+    assert "Claims: 0 contradicted, 0 stale, 0 to review, 0 unchecked, 0 fresh" in result.output
     page = (tmp_path / "out" / "page.html").read_text(encoding="utf-8")
     assert "No page is configured" in page and "[claims]" in page
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")

@@ -30,7 +30,7 @@ def _tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 def _claim(claim_id: str, text: str, status: str = "stale") -> ClaimMark:
-    return ClaimMark(claim_id, text, status, f"reason of {claim_id}")
+    return ClaimMark(claim_id, text, status, ((status, f"reason of {claim_id}"),))
 
 
 def test_every_example_claim_is_found_on_the_example_page() -> None:
@@ -86,7 +86,7 @@ def test_overlapping_claims_share_the_worse_status_and_keep_their_notes() -> Non
     )
     shared = [a for t, a in _tags(marked.html) if t == "mark"][1]
     assert shared["data-claims"] == "a b"
-    assert shared["title"] == "[1] review: reason of a\n[2] contradicted: reason of b"
+    assert shared["title"] == "[1] to review: reason of a\n[2] contradicted: reason of b"
 
 
 def test_adjacent_and_nested_claims() -> None:
@@ -137,7 +137,7 @@ def test_raw_html_and_unsafe_links_are_inert(markdown, absent, present) -> None:
 
 
 def test_claim_text_with_markup_characters_is_escaped_in_the_title() -> None:
-    claim = ClaimMark("x", "a <b> c", "stale", 'reason "with" <script>')
+    claim = ClaimMark("x", "a <b> c", "stale", (("stale", 'reason "with" <script>'),))
     html = str(mark_page("say a <b> c now\n", [claim]).html)
     assert "<b>" not in html and "<script>" not in html
     mark = next(a for t, a in _tags(html) if t == "mark")

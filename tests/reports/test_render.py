@@ -239,7 +239,7 @@ def test_attention_item_shows_claim_reason_suggestion_and_evidence():
                        "Qwen9 (June 2026)", "Qwen/Qwen9-72B", "hf-qwen", "2026-11-29"]:
             assert needle in body
     assert '<a href="https://huggingface.co/Qwen/Qwen9-72B"' in report.html
-    assert "        https://huggingface.co/Qwen/Qwen9-72B" in report.text.splitlines()
+    assert "          https://huggingface.co/Qwen/Qwen9-72B" in report.text.splitlines()
 
 
 def test_release_table_has_model_date_license_link():

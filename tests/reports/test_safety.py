@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from reports.dashboard import DashboardData, claim_marks, render_index, render_page
 from reports.model import (
     Alert,
     AttentionItem,
@@ -20,7 +21,9 @@ from reports.model import (
     ReleaseRow,
     SourceHealthRow,
 )
+from reports.pagemark import mark_page
 from reports.render import render_alert, render_digest
+from storage.history import ClaimView, EvidenceView, FlagView
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 
@@ -41,19 +44,22 @@ HOSTILE_URLS = [
 ]
 
 
-def hostile_item(status: str, flag_id: int) -> AttentionItem:
+def hostile_item(status: str, flag_id: int, *, claim: int | None = None, rule: str = "superseded",
+                 watched: tuple[str, ...] = ()) -> AttentionItem:
     return AttentionItem(
         flag_id=flag_id,
-        claim_id=f"claim-{flag_id}",
+        claim_id=f"claim-{flag_id if claim is None else claim} {IMG}",
         claim_text=f"Claim {SCRIPT}",
         section=f"Section {IMG}",
         status=status,
-        rule="superseded",
+        rule=rule,
         reason=f"Reason {SCRIPT} {IMG}",
         suggestion=f"Suggestion {IMG}",
         evidence=[EvidenceLink(f"Title {SCRIPT}", url, NOW - timedelta(days=1), f"src {IMG}")
                   for url in HOSTILE_URLS],
         opened_at=NOW - timedelta(days=2),
+        review_due=NOW.date() - timedelta(days=30),
+        watched=watched,
     )
 
 
@@ -63,8 +69,10 @@ def hostile_digest() -> Digest:
                 for region in ("china", "us", "elsewhere") for url in HOSTILE_URLS]
     return Digest.for_week(
         "2026-W48", NOW,
+        # claim 1 has two causes (one card); claim 4 is stale by age only (a list line)
         attention=[hostile_item("contradicted", 1), hostile_item("stale", 2),
-                   hostile_item("review", 3)],
+                   hostile_item("review", 3), hostile_item("review", 5, claim=1),
+                   hostile_item("stale", 4, rule="age", watched=(f"src {IMG}", SCRIPT))],
         releases=releases,
         due_soon=[DueItem(f"due {IMG}", f"Due claim {SCRIPT}", NOW.date() + timedelta(days=3))],
         sources=[SourceHealthRow("hf-x", f"Lab {IMG}", "parse", f"bad feed {SCRIPT}", 2,
@@ -74,7 +82,18 @@ def hostile_digest() -> Digest:
 
 
 def hostile_alert() -> Alert:
-    return Alert(NOW, [hostile_item("contradicted", 7), hostile_item("contradicted", 8)])
+    # flag 9 is an older cause of claim 7: the card marks 7 as new, not 9
+    return Alert(NOW, [hostile_item("contradicted", 7), hostile_item("contradicted", 8),
+                       hostile_item("review", 9, claim=7),
+                       hostile_item("stale", 10, rule="age", watched=(SCRIPT,))],
+                 new_flag_ids=frozenset({7, 8, 10}))
+
+
+def test_the_hostile_reports_hold_every_kind_of_card() -> None:
+    digest, alert = hostile_digest(), hostile_alert()
+    assert [len(c.causes) for c in digest.cards if not c.age_only] == [2, 1, 1]
+    assert len(digest.age_only) == 1 and len(alert.age_only) == 1
+    assert alert.new_marks == {7, 8, 10}
 
 
 class TagCollector(HTMLParser):
@@ -145,3 +164,55 @@ def test_plain_text_shows_the_titles_literally(render):
     text = render()
     assert SCRIPT in text and IMG in text
     assert "&lt;" not in text
+
+
+# --- the dashboard's cards, age-only table and page notes ----------------------------
+
+def _flag_view(flag_id: int, claim_id: str, verdict: str, rule: str) -> FlagView:
+    return FlagView(
+        id=flag_id, claim_id=claim_id, verdict=verdict, status="open", rule=rule,
+        reason=f"Reason {flag_id} {SCRIPT}", suggestion=f"Suggestion {IMG}",
+        evidence=tuple(EvidenceView(f"Title {SCRIPT}", url, f"src {IMG}", NOW)
+                       for url in HOSTILE_URLS),
+        opened_at=NOW - timedelta(days=1),
+    )
+
+
+def _claim_view(claim_id: str, status: str, flags: tuple[FlagView, ...],
+                watch: tuple[str, ...] = ()) -> ClaimView:
+    return ClaimView(id=claim_id, page="p", section=f"Section {IMG}",
+                     text=f"Claim {claim_id} {SCRIPT}", subject="x", as_of="2026-04",
+                     review_every="90d", status=status, flags=flags, history=(), watch=watch)
+
+
+def hostile_dashboard() -> DashboardData:
+    claims = (
+        _claim_view("two-causes", "contradicted", (
+            _flag_view(1, "two-causes", "contradicted", "released"),
+            _flag_view(2, "two-causes", "review", "mention"))),
+        _claim_view("age-only", "stale", (_flag_view(3, "age-only", "stale", "age"),),
+                    watch=(f"src {IMG}", SCRIPT)),
+        _claim_view("never-judged", "unchecked", ()),
+    )
+    return DashboardData(generated_at=NOW, claims=claims, weeks=("2026-W48",),
+                         releases={"2026-W48": {"china": 1, "us": 0, "elsewhere": 0}},
+                         open_flags={"2026-W48": {"contradicted": 1, "stale": 1, "review": 1}})
+
+
+def test_dashboard_cards_age_only_rows_and_page_notes_are_inert() -> None:
+    data = hostile_dashboard()
+    page = "\n\n".join(claim.text for claim in data.claims) + "\n"
+    marked = mark_page(page, claim_marks(data))
+    for html in (render_index(data), render_page(data, marked, "page.md")):
+        names = {name for name, _ in tags_of(html)}
+        assert not names & {"script", "img", "iframe", "object", "embed"}
+        assert not [a for _, attrs in tags_of(html) for a in attrs if a.startswith("on")]
+        assert SCRIPT not in html and IMG not in html
+        assert SCRIPT_ESCAPED in html and IMG_ESCAPED in html
+        hrefs = [attrs["href"] for _, attrs in tags_of(html) if "href" in attrs]
+        assert not [h for h in hrefs if not h.startswith(("http://", "https://", "#",
+                                                           "index.html", "page.html"))]
+    notes = render_page(data, marked, "page.md")
+    # both causes of the first claim reach its note, escaped
+    assert f"Reason 1 {SCRIPT_ESCAPED}" in notes and f"Reason 2 {SCRIPT_ESCAPED}" in notes
+    assert f"src {IMG_ESCAPED}, {SCRIPT_ESCAPED}" in render_index(data)  # watched sources
