@@ -43,6 +43,8 @@ def list_sources(app: AppContext, as_json: bool) -> None:
             "failures": state.consecutive_failures if state else 0,
             "last_error": state.last_error if state else None,
             "next_due": state.next_due.isoformat() if state and state.next_due else None,
+            "complete": bool(state.complete) if state else None,
+            "warnings": list(state.warnings or []) if state else [],
         }
         if as_json:
             click.echo(json.dumps(row))
@@ -54,6 +56,8 @@ def list_sources(app: AppContext, as_json: bool) -> None:
         )
         if row["last_error"] and row["failures"]:
             click.echo(f"    {row['last_error']}")
+        for warning in row["warnings"]:
+            click.echo(f"    warning: {warning}")
 
 
 @sources.command("test")

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sources.finding import Finding
 from sources.jsonapi import describe_shape, http_base_url, iso_utc, json_document, next_link
+from sources.outcome import DEFAULT_MAX_ENTRIES, entry_cap_warning
 from sources.response import HttpResponse, Parsed, ParseError
 
 KIND = "github"
@@ -33,6 +34,7 @@ class Params(BaseModel):
     per_page: int = Field(default=30, ge=1, le=100)
     include_prereleases: bool = True
     max_pages: int = Field(default=1, ge=1)
+    max_entries: int = Field(default=DEFAULT_MAX_ENTRIES, ge=1)
     base_url: str = "https://api.github.com"
 
     @field_validator("repo")
@@ -68,6 +70,10 @@ def parse(response: HttpResponse, params: Params) -> Parsed:
     findings: list[Finding] = []
     dropped = 0
     for item in items:
+        if len(findings) >= params.max_entries:  # memory stays bounded by the cap
+            warning = entry_cap_warning(params.max_entries)
+            return Parsed(findings=findings, dropped=dropped, warnings=[warning],
+                          complete=False)
         if isinstance(item, dict) and _skipped(item, params):
             continue
         finding = _release_finding(item)
@@ -77,7 +83,7 @@ def parse(response: HttpResponse, params: Params) -> Parsed:
             findings.append(finding)
     next_url = next_link(response.headers.get("link", ""), response.url)
     # More pages are announced by next_url; the poller decides whether the listing it
-    # assembled is complete (it stops at max_pages).
+    # assembled is complete (it stops at max_pages, or at max_entries in all).
     return Parsed(findings=findings, dropped=dropped, next_url=next_url)
 
 

@@ -13,6 +13,7 @@ ParseError saying what was expected.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sources.finding import Finding
 from sources.jsonapi import describe_shape, http_base_url, iso_utc, json_document, next_link
+from sources.outcome import DEFAULT_MAX_ENTRIES, entry_cap_warning
 from sources.response import HttpResponse, Parsed, ParseError
 
 KIND = "huggingface"
@@ -36,6 +38,7 @@ class Params(BaseModel):
     author: str
     limit: int = Field(default=100, ge=1, le=1000)
     max_pages: int = Field(default=1, ge=1)
+    max_entries: int = Field(default=DEFAULT_MAX_ENTRIES, ge=1)
     base_url: str = HUB_URL
 
     @field_validator("author")
@@ -59,6 +62,9 @@ def first_url(params: Params) -> str:
 
 
 def parse(response: HttpResponse, params: Params) -> Parsed:
+    listing = _listing_head(response, params.max_entries)
+    if listing is not None:
+        return _listing_findings(response, params, *listing)
     document = json_document(response, "Hugging Face")
     if isinstance(document, list):
         items = document
@@ -72,15 +78,61 @@ def parse(response: HttpResponse, params: Params) -> Parsed:
             "expected a JSON list of models (or one model object with an 'id'), "
             f"got {describe_shape(document)}"
         )
+    return _listing_findings(response, params, items[: params.max_entries],
+                             capped=len(items) > params.max_entries)
+
+
+def _listing_head(response: HttpResponse, limit: int) -> tuple[list[Any], bool] | None:
+    """The first ``limit`` items of a JSON list, decoded one by one so that a huge
+    listing costs memory by the cap, and whether more follow; None when the body is
+    not a list (or not valid JSON: json_document then says what it is)."""
+    try:
+        text = response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    decoder = json.JSONDecoder()
+    at = _skip_space(text, 0)
+    if not text.startswith("[", at):
+        return None
+    items: list[Any] = []
+    at = _skip_space(text, at + 1)
+    try:
+        while not text.startswith("]", at):
+            if len(items) >= limit:
+                return items, True
+            item, at = decoder.raw_decode(text, at)
+            items.append(item)
+            at = _skip_space(text, at)
+            if text.startswith(",", at):
+                at = _skip_space(text, at + 1)
+            elif not text.startswith("]", at):
+                return None
+    except (ValueError, RecursionError):
+        return None
+    return (items, False) if not text[at + 1 :].strip() else None
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at
+
+
+def _listing_findings(response: HttpResponse, params: Params, items: list[Any],
+                      capped: bool) -> Parsed:
     findings: list[Finding] = []
     for item in items:
         finding = model_finding(item)
         if finding is not None:
             findings.append(finding)
+    dropped = len(items) - len(findings)
+    if capped:  # no next page either: the cap is reached
+        warning = entry_cap_warning(params.max_entries)
+        return Parsed(findings=findings, dropped=dropped, warnings=[warning], complete=False)
     # More pages are announced by next_url; the poller decides whether the listing it
-    # assembled is complete (it stops at max_pages).
+    # assembled is complete (it stops at max_pages, or at max_entries in all).
     next_url = next_link(response.headers.get("link", ""), response.url)
-    return Parsed(findings=findings, dropped=len(items) - len(findings), next_url=next_url)
+    return Parsed(findings=findings, dropped=dropped, next_url=next_url)
 
 
 def model_finding(model: Any) -> Finding | None:

@@ -35,3 +35,15 @@ class FetchOutcome:
     requests: int = 0
     bytes_received: int = 0
     retry_after: float | None = None
+
+
+# Entries a source reads per poll unless its config says otherwise (``max_entries``):
+# far above any real feed or listing (the largest seen, ~1,000), low enough that a
+# hostile answer of 100,000 entries costs a bounded amount of memory and time.
+DEFAULT_MAX_ENTRIES = 5000
+
+
+def entry_cap_warning(cap: int) -> str:
+    """What a source's status says when it stopped at its entry cap."""
+    return (f"stopped at the entry cap of {cap:,} entries (max_entries); more were not "
+            f"read: raise max_entries if this source really has that many")

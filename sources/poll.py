@@ -33,7 +33,7 @@ from typing import Any
 
 from sources.finding import Findings
 from sources.http import Fetcher
-from sources.outcome import Category, FetchOutcome
+from sources.outcome import Category, FetchOutcome, entry_cap_warning
 from sources.response import HttpResponse, Parsed, ParseError
 
 # Without a parse pool, parsing runs on the event loop. A worker *thread* was measured
@@ -128,6 +128,8 @@ async def _follow_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult,
     max_pages = getattr(job.params, "max_pages", 1)
     page = 1
     while next_url is not None:
+        if _at_entry_cap(job, result):
+            return
         if page >= max_pages:
             result.complete = False
             return
@@ -149,6 +151,21 @@ async def _follow_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult,
             return
         _take(result, parsed)
         next_url = parsed.next_url
+    _at_entry_cap(job, result)
+
+
+def _at_entry_cap(job: SourceJob, result: SourceResult) -> bool:
+    """True once the pages read hold ``max_entries`` findings: no page more is read,
+    the findings past the cap are let go, and the result says it stopped short."""
+    cap = getattr(job.params, "max_entries", None)
+    if cap is None or len(result.findings) < cap:
+        return False
+    if len(result.findings) > cap:
+        result.findings = Findings(result.findings[:cap])
+    result.complete = False
+    if not any("entry cap" in warning for warning in result.warnings):
+        result.warnings.append(entry_cap_warning(cap))
+    return True
 
 
 async def _fetch(fetcher: Fetcher, url: str, result: SourceResult, **validators: str | None
