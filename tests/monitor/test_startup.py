@@ -7,7 +7,8 @@ it ended with. What may load where:
 - commands that read the store (``status``, ``sources list``, ``flags list``, ``claims
   list``): SQLAlchemy and the config, but no renderer (Jinja2, markdown-it), no
   migrations (Alembic, Mako), no scheduler (APScheduler) and no HTTP client (httpx);
-- ``check``: also httpx and the sources, still no Alembic or APScheduler; ``reports.*``
+- ``check``: also httpx and the sources (feedparser only for an ill-formed feed), still
+  no Alembic or APScheduler; ``reports.*``
   only when alerts are on (the pending-alert query lives in ``reports.gather``), and
   Jinja2 only when an alert is actually rendered. Pygments is not listed for ``check``:
   httpx's ``httpx._main`` tries it (and rich) at import when it is installed, as it is
@@ -44,8 +45,9 @@ HEAVY_FOR_HELP = RENDERING | MIGRATING | SCHEDULING | {
     "pygments", "sqlalchemy", "pydantic", "httpx", "feedparser", "fastfeedparser", "lxml",
     "storage", "sources", "rules", "reports",
 }
-HEAVY_FOR_READING = RENDERING | MIGRATING | SCHEDULING | {"httpx"}
-HEAVY_FOR_CHECK = RENDERING | MIGRATING | SCHEDULING
+FALLBACK_PARSERS = {"feedparser", "fastfeedparser"}  # only for ill-formed feeds
+HEAVY_FOR_READING = RENDERING | MIGRATING | SCHEDULING | FALLBACK_PARSERS | {"httpx"}
+HEAVY_FOR_CHECK = RENDERING | MIGRATING | SCHEDULING | FALLBACK_PARSERS
 
 PROBE = """\
 import json, sys
