@@ -128,5 +128,5 @@ def main() -> None:
         sys.exit(exitcodes.FAILURE)
     finally:
         # The interpreter's last collection walks every object of every module loaded;
-        # frozen, they are skipped: 0.1-0.2 s of CPU less per command (bench/README.md).
+        # frozen, they are skipped: 0.3 s of CPU less for `status` (README: Performance).
         gc.freeze()
