@@ -10,13 +10,21 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from monitor.config import read_toml
+from monitor.config import column_length, read_toml
 from monitor.problems import ConfigError, Problem, describe_pydantic_error
 from rules.asof import AsOf
 from rules.claim import Claim, Leaders
 from rules.duration import parse_duration
+from storage.models import ClaimRow
 
 
 class _LeadersEntry(BaseModel):
@@ -30,11 +38,12 @@ class _LeadersEntry(BaseModel):
 class _ClaimEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
-    page: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=column_length(ClaimRow.id),
+                    pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+    page: str = Field(min_length=1, max_length=column_length(ClaimRow.page))
     section: str = ""
     text: str = Field(min_length=1)
-    subject: str = ""
+    subject: str = Field("", max_length=column_length(ClaimRow.subject))
     as_of: str
     review_every: str
     family: str | None = None
@@ -63,6 +72,21 @@ class _ClaimEntry(BaseModel):
         if value != "never":
             parse_duration(value)
         return value
+
+    @model_validator(mode="after")
+    def _inside_the_calendar(self) -> _ClaimEntry:
+        """The rules count from the day after a period and add the review interval:
+        both must be dates (as_of "9999" with a review would crash every check)."""
+        try:
+            ends = [AsOf.parse(self.as_of).end_utc]
+            if self.review_every != "never":
+                ends.append(ends[0] + parse_duration(self.review_every))
+            if self.released:
+                ends.append(AsOf.parse(self.released).end_utc)
+        except OverflowError:
+            raise ValueError("as_of (and released), plus review_every, must end before the "
+                             "calendar does (9999-12-31)") from None
+        return self
 
 
 def _to_claim(entry: _ClaimEntry) -> Claim:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import click
 
 from monitor import exitcodes
-from monitor.context import AppContext
+from monitor.context import AppContext, fail
 
 
 class LazyCommand(NamedTuple):
@@ -75,7 +75,21 @@ Exit codes:
 
 
 class LazyGroup(click.Group):
-    """A group that imports a command's module when the command is looked up."""
+    """A group that imports a command's module when the command is looked up, and turns
+    a store that fails under a command (disk full, read-only, the server gone) into one
+    line and exit 3, never a traceback and exit 1 ("new flags")."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            if not _is_store_failure(error):
+                raise
+            from storage.db import describe_store_failure
+
+            app = ctx.obj if isinstance(ctx.obj, AppContext) else None
+            url = app.store_url if app is not None else None
+            raise fail(describe_store_failure(error, url), exitcodes.FAILURE) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(COMMANDS))
@@ -95,6 +109,12 @@ class LazyGroup(click.Group):
             for name in self.list_commands(ctx)
         ])
         listing.format_commands(ctx, formatter)
+
+
+def _is_store_failure(error: Exception) -> bool:
+    errors = sys.modules.get("sqlalchemy.exc")  # not loaded: the error cannot be one of its
+    return errors is not None and isinstance(
+        error, (errors.DBAPIError, errors.PendingRollbackError))
 
 
 @click.group(

@@ -14,13 +14,16 @@ from monitor.context import AppContext, actor, fail, is_terminal, resolve_dir, u
 from monitor.pipeline import (
     CheckReport,
     FetchReport,
+    FlagNews,
     SourceOutcome,
     fetch_sources,
+    finish_fetch,
     run_check,
     select_sources,
     sync_config,
 )
 from monitor.problems import ConfigError
+from reports.text import shown, shown_title
 from storage.lock import LockBusy, lease
 
 if TYPE_CHECKING:
@@ -92,6 +95,7 @@ def fetch(
                 record_dir=resolve_dir(record),
                 progress=_progress if is_terminal() else None,
             )
+            finish_fetch(store, report, now=utcnow())
     except (ConfigError, KeyError) as exc:
         raise fail(
             str(exc) if isinstance(exc, ConfigError) else exc.args[0], exitcodes.USAGE
@@ -173,7 +177,7 @@ def check(
         _print_alert(alert, quiet=quiet or as_json)
     if report.all_failed:
         raise click.exceptions.Exit(exitcodes.FAILURE)
-    if report.opened:
+    if report.news:
         raise click.exceptions.Exit(exitcodes.NEWS)
 
 
@@ -209,6 +213,8 @@ def _as_json(report: CheckReport) -> dict:
         "claims_evaluated": report.claims_evaluated,
         "sources": [asdict(s) for s in report.sources],
         "new_flags": [asdict(f) for f in report.opened],
+        "flags_from_interrupted_runs": [asdict(f) for f in report.missed],
+        "interrupted_runs": report.interrupted_runs,
         "resolved_flags": report.resolved,
         "unchanged_flags": report.unchanged,
         "unknown_names": report.unknown_names,
@@ -216,14 +222,29 @@ def _as_json(report: CheckReport) -> dict:
 
 
 def _print_report(report: CheckReport, *, quiet: bool, verbose: bool) -> None:
-    for news in report.opened:
+    if report.missed:
+        runs = ", ".join(f"#{run_id}" for run_id in report.interrupted_runs)
+        click.echo(f"flags opened by an interrupted check (run {runs}), not shown until now:")
+        _print_flags(report.missed)
+        if report.opened:
+            click.echo("flags opened by this check:")
+    _print_flags(report.opened)
+    _print_summary(report, quiet=quiet, verbose=verbose)
+
+
+def _print_flags(flags: list[FlagNews]) -> None:
+    for news in flags:
         click.echo(f"NEW #{news.flag_id} {news.status.upper()} {news.claim_id}")
-        click.echo(f"    claim:  {news.claim_text}")
-        click.echo(f"    why:    {news.reason}")
+        click.echo(f"    claim:  {shown(news.claim_text)}")
+        click.echo(f"    why:    {shown(news.reason)}")
         if news.suggestion:
-            click.echo(f"    could read: {news.suggestion}")
+            click.echo(f"    could read: {shown(news.suggestion)}")
         for item in news.evidence[:3]:
-            click.echo(f"    evidence: {item.get('title')} {item.get('url') or ''}".rstrip())
+            title, url = shown_title(item.get("title")), shown(item.get("url"))
+            click.echo(f"    evidence: {title} {url}".rstrip())
+
+
+def _print_summary(report: CheckReport, *, quiet: bool, verbose: bool) -> None:
     if quiet:
         if report.all_failed:
             _failures(report)

@@ -106,6 +106,8 @@ def load(app: AppContext, by: str | None) -> None:
         f"{len(report.retired)} retired, {len(report.restored)} restored, "
         f"{report.unchanged} unchanged"
     )
+    for line in getattr(report, "pages", ()):  # what following the [[page]] entries did
+        click.echo(line)
 
 
 @claims.command("import")
@@ -119,30 +121,34 @@ def load(app: AppContext, by: str | None) -> None:
 @click.option("--page", "page_name", help="Page name for the claims (default: file stem).")
 @click.option("--page-date", help="Date for statements without one (YYYY, YYYY-MM, YYYY-MM-DD).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--write-ids", is_flag=True, help="Also write <!-- claim: ID --> after each "
+              "statement in PAGE_FILE, so its claims keep their ids when the page is edited.")
+@click.pass_obj
 def import_claims(
-    page_file: Path, output: Path | None, page_name: str | None, page_date: str | None, force: bool
+    app: AppContext, page_file: Path, output: Path | None, page_name: str | None,
+    page_date: str | None, force: bool, write_ids: bool,
 ) -> None:
-    """Draft a claims file from a Markdown page: one claim per dated statement."""
-    from monitor.importer import PageImportError, import_page, render_claims_toml
+    """Draft a claims file from a Markdown page: one claim per dated or checkable
+    statement, with the expectations its words imply and the sources to watch."""
+    # the page reader (markdown-it) and the catalog: only for this command
+    from monitor.cli_page import optional_catalog, page_drafts, write_page_ids
+    from monitor.importer import render_claims_toml
 
     try:
         when = AsOf.parse(page_date) if page_date else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--page-date") from None
-    try:
-        drafts = import_page(
-            page_file.read_text(encoding="utf-8"), page=page_name or page_file.stem, page_date=when
-        )
-    except PageImportError as exc:
-        raise fail(f"{page_file}: {exc}; nothing written", exitcodes.USAGE) from None
-    text = render_claims_toml(drafts)
+    drafts = page_drafts(page_file, page_name or page_file.stem, when, optional_catalog(app))
+    text = render_claims_toml(drafts, page=page_name or page_file.stem)
+    if write_ids:
+        write_page_ids(page_file, drafts)
     if output is None:
         click.echo(text, nl=False)
         return
     if output.exists() and not force:
         raise fail(f"{output} exists; pass --force to overwrite", exitcodes.USAGE)
     output.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {len(drafts)} draft claims to {output}", err=True)
+    click.echo(f"wrote {text.count('[[claim]]')} draft claims to {output}", err=True)
 
 
 @claims.command("verify")

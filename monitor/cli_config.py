@@ -16,17 +16,35 @@ SCAFFOLD = ("claimwatch.toml", "claims.toml")
 
 @click.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.option("--from-page", "page_file", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Draft the claims from this Markdown page, with sources "
+              "from the catalog of labs.")
+@click.option("--dir", "dir_option", type=click.Path(file_okay=False, path_type=Path),
+              help="Write into this folder (same as DIRECTORY).")
+@click.option("--page-date", help="Date for the page's undated statements (YYYY[-MM[-DD]]).")
+@click.option("--follow/--no-follow", default=True, show_default=True,
+              help="With --from-page: the claims follow the page at each check ([[page]]); "
+              "--no-follow writes every draft into claims.toml instead.")
+def init(directory: Path, page_file: Path | None, dir_option: Path | None,
+         page_date: str | None, follow: bool) -> None:
     """Create a starter claimwatch.toml and claims.toml in DIRECTORY.
 
-    Existing files are never overwritten.
+    With --from-page, the claims are drafted from the page and the config watches the
+    sources its claims need, so `claimwatch check` runs at once. Existing files are
+    never overwritten.
     """
+    directory = dir_option or directory
     directory.mkdir(parents=True, exist_ok=True)
     clashes = [name for name in SCAFFOLD if (directory / name).exists()]
     if clashes:
         raise fail(
             f"{', '.join(clashes)} already exist in {directory}; nothing written", exitcodes.USAGE
         )
+    if page_file is not None:
+        from monitor.cli_page import init_from_page  # the page reader: only with --from-page
+
+        init_from_page(directory, page_file, page_date, follow)
+        return
     for name in SCAFFOLD:
         text = resources.files("monitor").joinpath("scaffold", name).read_text("utf-8")
         (directory / name).write_text(text, encoding="utf-8")

@@ -12,6 +12,7 @@ import click
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from monitor import exitcodes
 from monitor.context import AppContext, fail, is_terminal, utcnow
@@ -19,9 +20,11 @@ from storage import transfer
 from storage.db import (
     StoreError,
     current_revision,
+    half_made,
     head_revision,
     make_engine,
     redact,
+    repair_half_made,
     upgrade,
 )
 from storage.retention import Retention, prune
@@ -52,12 +55,26 @@ def _engine(url: str) -> Engine:
         raise fail(str(exc), exitcodes.FAILURE) from None
 
 
-def _schema_of(engine: Engine, url: str) -> str | None:
-    """The store's revision; None for an empty store. Fails for a store not ours."""
+HALF_MADE = "its first schema creation was interrupted (empty claimwatch tables, no version)"
+
+
+def _schema_of(engine: Engine, url: str, *, repair: bool = False) -> str | None:
+    """The store's revision; None for an empty store. Fails for a store not ours.
+
+    A store left half-made by an interrupted creation is emptied when ``repair``, else
+    reported as needing `db upgrade` (None).
+    """
     try:
         revision = current_revision(engine)
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+        if revision is None and tables and half_made(engine):
+            if repair:
+                repair_half_made(engine)
+                click.echo(f"the store {redact(url)}: {HALF_MADE}; dropped them")
+            else:
+                click.echo(f"half-made: {HALF_MADE}; `claimwatch db upgrade` repairs it")
+            return None
     except SQLAlchemyError as exc:
         raise fail(f"cannot read the store {redact(url)}: {exc}", exitcodes.FAILURE) from None
     if revision is None and tables:
@@ -109,7 +126,7 @@ def upgrade_command(app: AppContext) -> None:
     head = head_revision()
     engine = _engine(url)
     try:
-        before = _schema_of(engine, url)
+        before = _schema_of(engine, url, repair=True)
         if before == head:
             click.echo(f"the store {redact(url)} is at schema {head}, the newest; nothing to do")
             return
@@ -144,14 +161,26 @@ def export(app: AppContext, output: Path | None) -> None:
         if output is None:
             _write(transfer.export_lines(session), sys.stdout)
         else:
-            partial = output.with_name(output.name + ".partial")
-            with partial.open("w", encoding="utf-8", newline="\n") as out:
-                _write(transfer.export_lines(session), out)
-            os.replace(partial, output)
+            _write_file(session, output)
     if output is not None:
         click.echo(f"exported {_summary(counts)} to {output}")
     elif is_terminal():
         click.echo(f"exported {_summary(counts)}", err=True)
+
+
+def _write_file(session: Session, output: Path) -> None:
+    """The export into ``output``, replaced only once complete."""
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="\n") as out:
+            _write(transfer.export_lines(session), out)
+        os.replace(partial, output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        code = exitcodes.USAGE if isinstance(exc, FileNotFoundError | NotADirectoryError |
+                                             IsADirectoryError | PermissionError) \
+            else exitcodes.FAILURE
+        raise fail(f"cannot write {output}: {exc.strerror or exc}", code) from None
 
 
 def _write(lines: Iterable[str], out: IO[str]) -> None:
@@ -170,6 +199,9 @@ def import_command(app: AppContext, file: IO[str]) -> None:
             counts = transfer.import_lines(session, file, name=file.name)
     except transfer.TransferError as exc:
         raise fail(f"{exc}; nothing was imported", exitcodes.USAGE) from None
+    except UnicodeDecodeError as exc:
+        raise fail(f"{file.name} is not UTF-8 text (byte {exc.start} of a block); "
+                   "nothing was imported", exitcodes.USAGE) from None
     click.echo(f"imported {_summary(counts)} into {redact(store.url)}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -12,9 +13,12 @@ from monitor.context import AppContext, fail, resolve_dir, utcnow
 from monitor.digest import (
     DigestOutcome,
     MailSetupError,
+    check_week,
     deliver_digest,
     message_for,
     smtp_settings,
+    week_end,
+    week_finished,
     write_report,
 )
 from reports.mail import send
@@ -43,20 +47,28 @@ def digest(app: AppContext, week: str | None, send_it: bool, dry_run: str | None
 
     Without --send or --dry-run the digest is only rendered into the archive folder
     ([reports] archive_dir) and the paths are printed. A digest that follows missed
-    weeks covers everything since the last one delivered. Exit 3 when every
-    recipient failed; running it again retries only those.
+    weeks covers everything since the last one delivered. A week that has not ended
+    is sent only with --force. Exit 3 when every recipient failed; running it again
+    retries only those.
     """
-    if week is not None:
-        try:
-            iso_week_bounds(week)
-        except ValueError as exc:
-            raise fail(f"--week: {exc}", exitcodes.USAGE) from None
-        week = week.strip()
     if send_it and dry_run:
         raise fail("use --send or --dry-run, not both", exitcodes.USAGE)
     if force and not (send_it or dry_run):
         raise fail("--force only means something with --send or --dry-run", exitcodes.USAGE)
-    config, store = app.config, app.store
+    config = app.config
+    tz = ZoneInfo(config.schedule.timezone)
+    if week is not None:
+        try:
+            check_week(week, tz)
+        except ValueError as exc:
+            raise fail(f"--week: {exc}", exitcodes.USAGE) from None
+        week = week.strip()
+        if send_it and not force and not week_finished(week, utcnow(), tz):
+            raise fail(f"--week {week} has not ended (it ends {week_end(week, tz):%Y-%m-%d %H:%M}"
+                       f" UTC); what appears before then would be in no digest. Send it then, "
+                       "or add --force to send it now (the next digest then starts on the day "
+                       "it went out)", exitcodes.USAGE)
+    store = app.store
     if (send_it or dry_run) and not config.email.digest_to:
         raise fail(f"nobody to mail: set [email] digest_to in {config.path}", exitcodes.USAGE)
     outcome = deliver_digest(config, store, week=week, now=utcnow(), force=force,

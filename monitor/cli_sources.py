@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import click
 
 from monitor import exitcodes
 from monitor.context import AppContext, fail, resolve_dir
+from monitor.problems import ConfigError
 from storage import sources as source_store
 
 
@@ -101,3 +103,39 @@ def test_source(app: AppContext, source_id: str, replay: str | None, limit: int)
         click.echo(f"  {finding.key}  {finding.title[:80]}")
     if result.category.is_failure:
         raise click.exceptions.Exit(exitcodes.FAILURE)
+
+
+@sources.command("suggest")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--write", is_flag=True, help="Append the missing sources to the config file.")
+@click.pass_obj
+def suggest(app: AppContext, path: Path, write: bool) -> None:
+    """Print the catalog sources a page (PAGE.md) or claims file (CLAIMS.toml) needs
+    that the config lacks; --write appends them to the config."""
+    # the catalog and the page reader: only for this command
+    from monitor.catalog import shipped_catalog
+    from monitor.cli_page import suggest_drafts
+    from monitor.config import find_config, load_config
+    from monitor.starter import needed_sources, render_sources
+
+    config = None
+    try:
+        config = load_config(find_config(app.config_path))
+    except ConfigError:
+        if write:
+            raise fail("--write needs a config; `claimwatch init` writes one",
+                       exitcodes.USAGE) from None
+    catalog = config.catalog if config else shipped_catalog()
+    known = {source.id for source in config.sources} if config else set()
+    entries = needed_sources(suggest_drafts(path, catalog), catalog, known)
+    if not entries:
+        click.echo("the config already has every source the claims need", err=True)
+        return
+    text = render_sources(entries)
+    if not write:
+        click.echo(text.lstrip("\n"), nl=False)
+        return
+    with config.path.open("a", encoding="utf-8") as handle:
+        handle.write("\n# added by `claimwatch sources suggest --write`\n" + text)
+    click.echo(f"added {len(entries)} source(s) to {config.path}: "
+               + ", ".join(entry["id"] for entry in entries))

@@ -18,9 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from monitor.catalog import Catalog, CatalogError, shipped_catalog
 from monitor.problems import ConfigError, Problem, describe_pydantic_error
+from rules.asof import AsOf
 from rules.duration import parse_duration
 from sources.registry import KINDS
+from storage.models import DeliveryRow, SourceRow
 
 CONFIG_NAME = "claimwatch.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -33,6 +36,26 @@ def _check_duration(value: str) -> str:
 
 
 Duration = Annotated[str, AfterValidator(_check_duration)]
+LONGEST_INTERVAL = timedelta(days=3650)  # stored in seconds as a 32-bit integer
+
+
+def _check_interval(value: str) -> str:
+    if parse_duration(value) > LONGEST_INTERVAL:
+        raise ValueError(f"{value!r} is longer than {LONGEST_INTERVAL.days}d; poll at least "
+                         "every ten years")
+    return value
+
+
+Interval = Annotated[str, AfterValidator(_check_interval)]
+
+
+def column_length(column: Any) -> int:
+    """The most characters the store's column holds: values are checked against it at
+    load time, since PostgreSQL refuses a longer one where SQLite takes it."""
+    return column.property.columns[0].type.length
+
+
+Recipient = Annotated[str, Field(max_length=column_length(DeliveryRow.recipient))]
 
 
 class _Section(BaseModel):
@@ -49,7 +72,7 @@ class ScheduleSection(_Section):
     timezone: str = "UTC"
     digest_weekday: str = "monday"
     digest_time: str = "08:00"
-    poll_interval: Duration = "6h"
+    poll_interval: Interval = "6h"
 
     @field_validator("timezone")
     @classmethod
@@ -83,6 +106,7 @@ class FetchSection(_Section):
     timeout: Duration = "30s"
     max_bytes: int = Field(10_000_000, ge=1024)
     retries: int = Field(3, ge=0, le=10)
+    allow_private_redirects: bool = False  # follow a public source into a local network
 
 
 class EmailSection(_Section):
@@ -90,8 +114,8 @@ class EmailSection(_Section):
     smtp_port: int = Field(25, ge=1, le=65535)
     tls: Literal["none", "starttls", "ssl"] = "none"
     sender: str = Field("claimwatch@localhost", alias="from")
-    digest_to: list[str] = []
-    alert_to: list[str] = []
+    digest_to: list[Recipient] = []
+    alert_to: list[Recipient] = []
     user_env: str | None = None
     password_env: str | None = None
     alert_on: list[Literal["contradicted", "stale", "review"]] = ["contradicted"]
@@ -107,6 +131,29 @@ class ReportsSection(_Section):
     dashboard_dir: str = "dashboard"
 
 
+class PageEntry(_Section):
+    """One ``[[page]]``: a page whose claims follow it (see monitor.pagesync)."""
+
+    name: str = Field(min_length=1, max_length=150, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    source: str = Field(min_length=1)  # a file beside the config, or an http(s) URL
+    page_date: str | None = None  # for statements without a date (YYYY[-MM[-DD]])
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    name: str
+    source: str  # an absolute file path, or an http(s) URL
+    page_date: str | None = None
+
+    @property
+    def is_url(self) -> bool:
+        return self.source.startswith(("http://", "https://"))
+
+
+class CatalogSection(_Section):
+    lab: list[dict[str, Any]] = []  # validated by monitor.catalog: extends or replaces labs
+
+
 class _Top(_Section):
     store: StoreSection = StoreSection()
     schedule: ScheduleSection = ScheduleSection()
@@ -114,16 +161,19 @@ class _Top(_Section):
     email: EmailSection = EmailSection()
     claims: ClaimsSection = ClaimsSection()
     reports: ReportsSection = ReportsSection()
+    catalog: CatalogSection = CatalogSection()
+    page: list[PageEntry] = []
     source: list[dict[str, Any]] = []
 
 
 class _SourceCommon(BaseModel):
     model_config = ConfigDict(extra="allow")
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    id: str = Field(min_length=1, max_length=column_length(SourceRow.id),
+                    pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     kind: str
-    lab: str = Field(min_length=1)
+    lab: str = Field(min_length=1, max_length=column_length(SourceRow.lab))
     region: Region
-    interval: Duration | None = None
+    interval: Interval | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +204,8 @@ class Config:
     sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
     keep_runs: timedelta | None = None
     keep_findings: timedelta | None = None
+    catalog: Catalog = field(default_factory=shipped_catalog)
+    pages: tuple[PageConfig, ...] = ()  # [[page]]: pages whose claims follow them
 
     @property
     def base_dir(self) -> Path:
@@ -196,6 +248,9 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([Problem(str(path), "", f"not valid TOML: {exc}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(str(path), "", f"not UTF-8 text (byte {exc.start}); "
+                                   "save it as UTF-8")]) from None
     except OSError as exc:
         raise ConfigError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
 
@@ -229,6 +284,8 @@ def load_config(path: Path) -> Config:
     page = (base / top.claims.page).resolve() if top.claims.page else None
     if page is not None and not page.is_file():
         problems.append(Problem(name, "[claims] page", f"page {page} does not exist; fix the path"))
+    catalog = _load_catalog(name, top.catalog.lab, problems)
+    pages = _load_pages(name, base, top.page, problems)
     if problems:
         raise ConfigError(problems)
     url = top.store.url or f"sqlite:///{(base / 'claimwatch.sqlite').resolve()}"
@@ -249,7 +306,42 @@ def load_config(path: Path) -> Config:
         sources=tuple(sources),
         keep_runs=_duration_or_none(top.store.keep_runs),
         keep_findings=_duration_or_none(top.store.keep_findings),
+        catalog=catalog,
+        pages=pages,
     )
+
+
+def _load_pages(name: str, base: Path, entries: list[PageEntry],
+                problems: list[Problem]) -> tuple[PageConfig, ...]:
+    pages, seen = [], set()
+    for number, entry in enumerate(entries, start=1):
+        label = f"[[page]] #{number} ({entry.name})"
+        if entry.name in seen:
+            problems.append(Problem(name, label, "duplicate page name; give each its own"))
+        seen.add(entry.name)
+        if entry.page_date is not None:
+            try:
+                AsOf.parse(entry.page_date)
+            except ValueError:
+                problems.append(Problem(name, label, "page_date: write YYYY, YYYY-MM or "
+                                        "YYYY-MM-DD"))
+        source = entry.source
+        if not source.startswith(("http://", "https://")):
+            path = (base / source).resolve()
+            if not path.is_file():
+                problems.append(Problem(name, label, f"page {path} does not exist; fix "
+                                        "`source` (a file beside the config or an http(s) URL)"))
+            source = str(path)
+        pages.append(PageConfig(entry.name, source, entry.page_date))
+    return tuple(pages)
+
+
+def _load_catalog(name: str, labs: list[dict[str, Any]], problems: list[Problem]) -> Catalog:
+    try:
+        return shipped_catalog().extended(labs)
+    except CatalogError as exc:
+        problems.append(Problem(name, "[[catalog.lab]]", f"{exc}; see the catalog in README"))
+        return shipped_catalog()
 
 
 def _duration_or_none(text: str | None) -> timedelta | None:

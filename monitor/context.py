@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import sys
@@ -19,16 +20,30 @@ if TYPE_CHECKING:  # loaded by the first command that reads them: `--help` never
     from storage.db import Store
 
 
+@functools.cache
+def actor_length() -> int:
+    """The longest name the store keeps for who acted (the models load with the store)."""
+    from monitor.config import column_length
+    from storage.models import FlagEventRow
+
+    return column_length(FlagEventRow.by)  # and ClaimRevisionRow.by, the same
+
+
 def actor(explicit: str | None = None) -> str:
     """Who is acting: --by, else $CLAIMWATCH_USER, else the login name."""
     if explicit:
-        return explicit
-    if os.environ.get("CLAIMWATCH_USER"):
-        return os.environ["CLAIMWATCH_USER"]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+        who, said = explicit, "--by"
+    elif os.environ.get("CLAIMWATCH_USER"):
+        who, said = os.environ["CLAIMWATCH_USER"], "$CLAIMWATCH_USER"
+    else:
+        try:
+            who, said = getpass.getuser(), "the login name"
+        except (KeyError, OSError):
+            return "unknown"
+    if len(who) > actor_length():
+        raise fail(f"{said} is {len(who)} characters; the store keeps at most {actor_length()}",
+                   exitcodes.USAGE)
+    return who
 
 
 NOW_ENV = "CLAIMWATCH_NOW"
@@ -90,6 +105,11 @@ class AppContext:
             except StoreError as exc:
                 raise fail(str(exc), exitcodes.FAILURE) from None
         return self._store
+
+    @property
+    def store_url(self) -> str | None:
+        """The store's URL once the config is read (for messages), else None."""
+        return self._config.store_url if self._config is not None else None
 
     def close(self) -> None:
         if self._store is not None:

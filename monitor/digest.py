@@ -2,7 +2,9 @@
 
 The digest of an ISO week covers that week in the editors' timezone. When the last
 digest that reached anyone is older than the week before, the digest starts the day
-after that one's week instead (catch-up), so a missed Monday loses nothing.
+after that one's week instead (catch-up), so a missed Monday loses nothing. A digest
+sent before its week ended (``--force``) covered only up to its sending: the next one
+starts on the day it went out, so what appeared after it is not lost.
 
 Sending is idempotent per (week, recipient): a recipient is mailed only if the store
 has no delivery for them, and the delivery is recorded right after the SMTP server
@@ -95,15 +97,47 @@ def digest_due(config: Config, store: Store, now: datetime) -> str | None:
     return week if set(recipients) - delivered else None
 
 
-def window_start(store: Store, week: str) -> date:
-    """The first day the digest of ``week`` covers (catch-up after missed digests)."""
+def window_start(store: Store, week: str, tz: ZoneInfo | None = None) -> date:
+    """The first day the digest of ``week`` covers: its Monday, or earlier to catch up
+    after missed digests or after one sent before its week ended (days in ``tz``)."""
+    tz = tz or ZoneInfo("UTC")
     monday, _ = iso_week_bounds(week)
     with store.session() as session:
         previous = delivery_store.last_delivered_week(session, before=week)
+        sent = [row.sent_at for row in delivery_store.deliveries(session, delivery_store.DIGEST)
+                if previous is not None and row.key == previous]
     if previous is None:
         return monday
     after_previous = iso_week_bounds(previous)[1] + timedelta(days=1)
+    early = [at for at in sent if at < _day_start(after_previous, tz)]
+    if early:  # it covered only up to its sending
+        after_previous = min(after_previous, min(early).astimezone(tz).date())
     return min(after_previous, monday)
+
+
+def week_end(week: str, tz: ZoneInfo) -> datetime:
+    """When ``week`` ends in ``tz`` (the next Monday, 00:00), as UTC."""
+    return _day_start(iso_week_bounds(week)[1] + timedelta(days=1), tz)
+
+
+def check_week(week: str, tz: ZoneInfo) -> None:
+    """ValueError unless ``week`` is an ISO week whose bounds (and the catch-up margin
+    before it) are dates this calendar can hold: 9999-W52 ends past year 9999."""
+    too_far = ValueError(f"{week!r} is too close to the ends of the calendar; "
+                         "give a week between 0002-W01 and 9998-W52")
+    try:
+        monday, _ = iso_week_bounds(week)  # a ValueError of its own for what is no week
+    except OverflowError:
+        raise too_far from None
+    try:
+        week_end(week, tz)
+        _day_start(monday - timedelta(weeks=1), tz)
+    except (OverflowError, ValueError):
+        raise too_far from None
+
+
+def week_finished(week: str, now: datetime, tz: ZoneInfo) -> bool:
+    return now >= week_end(week, tz)
 
 
 # --- what --------------------------------------------------------------------------
@@ -111,7 +145,7 @@ def window_start(store: Store, week: str) -> date:
 def build_week_digest(config: Config, store: Store, week: str, *, now: datetime) -> Digest:
     """The Digest of ``week`` from the store (ValueError for a week that does not exist)."""
     tz = ZoneInfo(config.schedule.timezone)
-    first_day = window_start(store, week)
+    first_day = window_start(store, week, tz)
     last_day = iso_week_bounds(week)[1]
     window = gather.Window(_day_start(first_day, tz), _day_start(last_day + timedelta(1), tz))
     with store.session() as session:

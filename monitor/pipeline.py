@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from monitor.claimsfile import load_claims
 from monitor.config import Config, SourceConfig
 from monitor.faults import crash_point
+from monitor.pagesync import sync_with_pages
 from monitor.storing import SourceOutcome, forked_workers, store_as_polled
 from rules.engine import evaluate_all
 from sources.http import Fetcher, FetchSettings
@@ -27,7 +31,7 @@ from storage import runs as run_store
 from storage import sources as source_store
 from storage.db import Store
 from storage.lock import EVALUATE_LOCK, LockBusy, holder_id, lease
-from storage.models import FlagRow
+from storage.models import ClaimRow, FlagRow, RunRow
 
 Progress = Callable[[int, int, "SourceOutcome"], None]
 
@@ -69,6 +73,13 @@ class CheckReport(FetchReport):
     unchanged: int = 0
     unknown_names: list[str] = field(default_factory=list)
     claims_sync: claim_store.SyncReport | None = None
+    # flags opened by checks killed after judging, which nobody was shown (run ids)
+    missed: list[FlagNews] = field(default_factory=list)
+    interrupted_runs: list[int] = field(default_factory=list)
+
+    @property
+    def news(self) -> bool:
+        return bool(self.opened or self.missed)
 
 
 def fetch_settings(config: Config) -> FetchSettings:
@@ -81,6 +92,7 @@ def fetch_settings(config: Config) -> FetchSettings:
         read_timeout=timeout,
         max_bytes=config.fetch.max_bytes,
         retries=config.fetch.retries,
+        allow_private_redirects=config.fetch.allow_private_redirects,
     )
 
 
@@ -107,7 +119,7 @@ def sync_config(config: Config, store: Store, *, now: datetime, by: str) -> clai
     claims = load_claims(config.claims_files, {s.id for s in config.sources}, files)
     with store.session() as session:
         source_store.sync_sources(session, _definitions(config))
-        return claim_store.sync_claims(session, claims, now=now, by=by, files=files)
+        return sync_with_pages(session, config, claims, files, now=now, by=by)
 
 
 def select_sources(
@@ -288,17 +300,48 @@ def run_check(
     evaluate(store, report, now=clock(), by=by)
     crash_point("after-evaluate")
     with store.session() as session:
+        _report_interrupted_checks(session, report, now=clock())
         run_store.finish_run(
             session,
             report.run_id,
             now=clock(),
             status="done",
             counts={
-                "sources": len(report.sources),
-                "failed": sum(s.failed for s in report.sources),
-                "new_findings": report.new_findings,
+                **fetch_counts(report),
                 "flags_opened": len(report.opened),
                 "flags_resolved": report.resolved,
             },
         )
     return report
+
+
+def fetch_counts(report: FetchReport) -> dict[str, int]:
+    return {
+        "sources": len(report.sources),
+        "failed": sum(s.failed for s in report.sources),
+        "new_findings": report.new_findings,
+    }
+
+
+def finish_fetch(store: Store, report: FetchReport, *, now: datetime) -> None:
+    """Close the run ``fetch_sources`` opened, with its counts."""
+    with store.session() as session:
+        run_store.finish_run(session, report.run_id, now=now, status="done",
+                             counts=fetch_counts(report))
+
+
+def _report_interrupted_checks(session: Session, report: CheckReport, *, now: datetime) -> None:
+    """Put the flags of checks killed after judging into ``report.missed`` and close
+    those runs, in the caller's transaction: if this check dies too, the next says it."""
+    this_run = session.get(RunRow, report.run_id)
+    interrupted = run_store.interrupted_checks(session, report.run_id)
+    if this_run is None or not interrupted:
+        return
+    opened_now = {news.flag_id for news in report.opened}
+    flags = [flag for flag in run_store.flags_opened_by(session, interrupted, this_run.started_at)
+             if flag.id not in opened_now]
+    texts = dict(session.execute(select(ClaimRow.id, ClaimRow.text).where(
+        ClaimRow.id.in_({flag.claim_id for flag in flags}))).all())
+    report.missed = [_news(flag, texts) for flag in flags]
+    report.interrupted_runs = [row.id for row in interrupted]
+    run_store.close_interrupted(interrupted, reported_by=report.run_id, now=now)

@@ -30,6 +30,7 @@ from reports.render import (
     status_title,
     status_word,
 )
+from reports.text import shown_output, shown_title
 from storage import history
 from storage.db import Store
 from storage.history import ClaimView
@@ -189,9 +190,10 @@ def _env() -> jinja2.Environment:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=shown_output,
         )
         _ENV.filters.update(safe_url=safe_url, host=host_of, day=format_day, when=format_when,
-                            oneline=one_line, count=counted, status_word=status_word,
-                            status_title=status_title, review_due=_due)
+                            oneline=one_line, shown_title=shown_title, count=counted,
+                            status_word=status_word, status_title=status_title, review_due=_due)
         _ENV.globals.update(CLAIM_STATUSES=CLAIM_STATUSES)
     return _ENV

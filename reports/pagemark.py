@@ -29,6 +29,9 @@ from reports.model import STATUS_WORDS
 from reports.render import safe_url
 
 STATUS_ORDER = ("contradicted", "stale", "review", "unchecked", "fresh")
+# "<!-- claim: ID -->" after a statement keeps its claim's id on the page (see
+# monitor.page.ids); a published page hides it, and so does this one.
+CLAIM_ID_COMMENT = re.compile(r"[ \t]*<!--\s*claim:\s*[A-Za-z0-9][A-Za-z0-9._:-]*\s*-->")
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def _image_as_link(self: Any, tokens: Sequence[Token], idx: int, options: Any, e
 def mark_page(markdown: str, claims: Sequence[ClaimMark]) -> MarkedPage:
     """Render ``markdown`` and mark the first occurrence of each claim's text."""
     md = markdown_renderer()
-    tokens = md.parse(markdown)
+    tokens = md.parse(CLAIM_ID_COMMENT.sub("", markdown))
     patterns = {claim.id: _pattern(claim.text) for claim in claims}
     found: list[str] = []
     for token in tokens:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from reports.model import REGION_NAMES, STATUS_WORDS, Alert, Digest
+from reports.text import shown, shown_output, shown_title
 
 if TYPE_CHECKING:  # Jinja2 loads with the first report rendered: a quiet check never pays
     import jinja2
@@ -91,6 +92,7 @@ def _make_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=shown_output,
     )
     env.filters.update(
         safe_url=safe_url,
@@ -99,6 +101,7 @@ def _make_env() -> jinja2.Environment:
         when=format_when,
         ago=format_ago,
         oneline=one_line,
+        shown_title=shown_title,
         wrap=wrap_text,
         region_name=lambda region: REGION_NAMES.get(region, region),
         count=counted,
@@ -154,8 +157,9 @@ def format_ago(value: datetime | None, now: datetime) -> str:
 
 
 def one_line(value: object) -> str:
-    """Untrusted text squeezed onto one line (feeds put newlines in titles)."""
-    return " ".join(str(value or "").split())
+    """Untrusted text squeezed onto one line (feeds put newlines in titles), without
+    bidirectional controls (reports.text)."""
+    return " ".join(shown(value).split())
 
 
 def wrap_text(value: object, indent: str = "", first: str | None = None) -> str:

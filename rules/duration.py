@@ -28,8 +28,11 @@ def parse_duration(text: str) -> timedelta:
             "e.g. 30m, 6h, 90d, 2w, 1y (units s m h d w y)"
         )
     total = timedelta()
-    for amount, unit in _PART.findall(text.lower()):
-        total += int(amount) * _UNITS[unit]
+    try:
+        for amount, unit in _PART.findall(text.lower()):
+            total += int(amount) * _UNITS[unit]
+    except OverflowError:
+        raise ValueError(f"{text!r} is too long; durations go up to 999999999d") from None
     if total <= timedelta():
         raise ValueError(f"{text!r} must be longer than zero")
     return total

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 LONGEST_BACKOFF = timedelta(days=1)
-_MAX_DOUBLINGS = 30  # far past any ceiling; keeps 2**n from overflowing timedelta
+_MAX_DOUBLINGS = 30  # far past any ceiling
 
 
 def next_due(now: datetime, interval: timedelta, consecutive_failures: int,
@@ -26,7 +26,8 @@ def next_due(now: datetime, interval: timedelta, consecutive_failures: int,
         raise ValueError(f"interval must be positive, got {interval}")
     ceiling = max(interval, LONGEST_BACKOFF)
     doublings = min(max(consecutive_failures, 0), _MAX_DOUBLINGS)
-    wait = min(interval * 2**doublings, ceiling)
+    # in seconds, capped before a timedelta is made: 1 day * 2**30 overflows timedelta
+    wait = min(interval.total_seconds() * 2**doublings, ceiling.total_seconds())
     if retry_after is not None and retry_after > 0:
-        wait = max(wait, min(timedelta(seconds=retry_after), ceiling))
-    return now + wait
+        wait = max(wait, min(retry_after, ceiling.total_seconds()))
+    return now + timedelta(seconds=wait)

@@ -14,7 +14,9 @@
     TLS           certificate or handshake failure (never retried)
     TOO_LARGE     the body passed ``max_bytes`` once decompressed; reading stopped there
     NETWORK       refused or dropped connections, invalid URLs, bad redirects (a loop,
-                  too many, a scheme other than http/https), a URL not in the snapshot
+                  too many, a scheme other than http/https, a Location that is no URL,
+                  a jump from a public address into a non-public one), a URL not in
+                  the snapshot
 
 (``PARSE`` belongs to the poller: the body reached a kind that could not read it.)
 
@@ -23,6 +25,13 @@ honoured up to ``retry_after_cap``) cover connection errors, timeouts, 5xx and 4
 Tokens come from the environment and go only to their own host over https:
 ``GITHUB_TOKEN`` to api.github.com, ``HF_TOKEN`` to huggingface.co. They never appear
 in messages, logs or recorded exchanges.
+
+A source whose own URL is public is never redirected into loopback, private,
+link-local or other non-public addresses (a feed answering ``Location:
+http://169.254.169.254/`` would otherwise read a cloud's metadata service), unless
+``allow_private_redirects``. A source configured on such an address (a local mirror,
+a test server) may redirect anywhere. Host names are resolved to judge them; a name
+that re-resolves differently at connect time is not caught here.
 """
 
 from __future__ import annotations
@@ -30,8 +39,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import ipaddress
 import os
 import random
+import socket
 import ssl
 import time
 import zlib
@@ -46,7 +57,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from sources.outcome import Category, FetchOutcome
-from sources.replay import MissingExchange, load_exchange, save_exchange
+from sources.replay import SnapshotError, load_exchange, save_exchange
 from sources.response import HttpResponse
 
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -70,6 +81,7 @@ class FetchSettings:
     total_timeout: float = 120.0  # one get() call; the poller gives one source as much
     max_bytes: int = 10_000_000  # decompressed
     max_redirects: int = 5
+    allow_private_redirects: bool = False  # see the module docstring
     retries: int = 3
     backoff_base: float = 0.5
     retry_after_cap: float = 60.0  # longest we sleep inside a call for Retry-After
@@ -156,8 +168,7 @@ class Fetcher:
                                    f"no complete answer from {url} within {total:g} s")
         outcome.requests = tally.requests
         outcome.bytes_received = tally.bytes_received
-        self._record(url, outcome)
-        return outcome
+        return self._record(url, outcome)
 
     async def _follow_redirects(self, url: str, validators: dict[str, str], tally: _Tally,
                                 deadline: float) -> FetchOutcome:
@@ -169,7 +180,14 @@ class Fetcher:
             attempt = await self._with_retries(chain[-1], validators, tally, deadline)
             if attempt.location is None:
                 return attempt.outcome
-            target = urljoin(chain[-1], attempt.location)
+            try:
+                target = urljoin(chain[-1], attempt.location)
+            except ValueError as error:
+                return FetchOutcome(Category.NETWORK, f"bad redirect from {chain[-1]}: "
+                                    f"Location {attempt.location!r} is no URL ({error})")
+            refusal = await self._redirect_refusal(url, chain[-1], target)
+            if refusal:
+                return FetchOutcome(Category.NETWORK, refusal)
             if target in chain:
                 loop = " -> ".join([*chain[chain.index(target):], target])
                 return FetchOutcome(Category.NETWORK, f"redirect loop: {loop}")
@@ -177,6 +195,19 @@ class Fetcher:
                 return FetchOutcome(Category.NETWORK, f"more than {self.settings.max_redirects}"
                                     f" redirects starting at {url}")
             chain.append(target)
+
+    async def _redirect_refusal(self, source_url: str, here: str, target: str) -> str | None:
+        """Why the redirect from ``here`` to ``target`` must not be followed, or None."""
+        if self.settings.allow_private_redirects:
+            return None
+        target_host = _host_of(target)
+        if target_host is None or not await _non_public(target_host):
+            return None
+        if await _non_public(_host_of(source_url) or ""):
+            return None  # configured on a local address: a mirror or a test server
+        return (f"refused redirect from {here} to {target}: {target_host} is a loopback, "
+                "private or link-local address, and the source is public "
+                "(set [fetch] allow_private_redirects = true to follow such redirects)")
 
     async def _with_retries(self, url: str, validators: dict[str, str], tally: _Tally,
                             deadline: float) -> _Attempt:
@@ -243,11 +274,18 @@ class Fetcher:
         async with slot:
             yield
 
-    def _record(self, url: str, outcome: FetchOutcome) -> None:
+    def _record(self, url: str, outcome: FetchOutcome) -> FetchOutcome:
+        """``outcome``, once recorded; a recording that cannot be made ends the fetch."""
         # A 304 has no body worth keeping: the snapshot keeps the full answer it has.
         if (self._record_dir is not None and outcome.response is not None
                 and outcome.category is not Category.NOT_MODIFIED):
-            save_exchange(self._record_dir, url, outcome.response)
+            try:
+                save_exchange(self._record_dir, url, outcome.response)
+            except (SnapshotError, OSError) as error:
+                return FetchOutcome(Category.NETWORK, f"not recorded: {error}",
+                                    requests=outcome.requests,
+                                    bytes_received=outcome.bytes_received)
+        return outcome
 
 
 class _PoolPerOrigin(httpx.AsyncBaseTransport):
@@ -309,8 +347,8 @@ def outcome_for(response: HttpResponse) -> FetchOutcome:
 def _replay(folder: Path, url: str, etag: str | None) -> FetchOutcome:
     try:
         response = load_exchange(folder, url)
-    except MissingExchange as missing:
-        return FetchOutcome(Category.NETWORK, str(missing))
+    except SnapshotError as refused:
+        return FetchOutcome(Category.NETWORK, str(refused))
     if etag is not None and response.headers.get("etag") == etag:
         unchanged = HttpResponse(url=response.url, status=304, headers=response.headers,
                                  body=b"")
@@ -427,6 +465,33 @@ def _unfetchable(url: str) -> str | None:
     if not parts.hostname:
         return f"invalid URL {url!r}: no host"
     return None
+
+
+def _host_of(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+async def _non_public(host: str) -> bool:
+    """Whether ``host`` is, or resolves to, an address outside the public internet."""
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+        except (OSError, UnicodeError):
+            return False  # unresolvable: the request itself will fail and say so
+        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos
+                     if info[0] in (socket.AF_INET, socket.AF_INET6)]
+    return any(_is_non_public(address) for address in addresses)
+
+
+def _is_non_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
 
 
 def _validator_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:

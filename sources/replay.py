@@ -16,6 +16,10 @@ full URL, so every URL has exactly one place and the name still says what it is.
 The ``.json`` file holds ``{"url", "status", "headers", "body"}`` where ``body`` is
 the body file's name. Headers are stored lower-cased; secrets (Authorization,
 Cookie, Set-Cookie) are never written.
+
+Every path stays inside ``DIR``: a host of dots (``http://../``), a ``body`` naming
+another folder or an absolute path, or a symlink leading out is refused with
+:class:`UnsafeSnapshotPath`, so a hand-edited snapshot cannot read or write elsewhere.
 """
 
 from __future__ import annotations
@@ -33,8 +37,20 @@ _SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "proxy-authorization
 _EXTENSIONS = {"xml": "xml", "rss": "xml", "atom": "xml", "json": "json", "html": "html"}
 
 
-class MissingExchange(LookupError):
+class SnapshotError(Exception):
+    """A URL cannot be answered from, or recorded into, a snapshot; the message says why."""
+
+
+class MissingExchange(SnapshotError, LookupError):
     """The snapshot has no recorded answer for a URL."""
+
+
+class UnsafeSnapshotPath(SnapshotError, ValueError):
+    """A path the snapshot names, or a URL maps to, lies outside the snapshot folder."""
+
+
+class BadExchange(SnapshotError, ValueError):
+    """A recorded exchange file is not what record writes (hand-edited or damaged)."""
 
 
 def exchange_path(folder: Path, url: str) -> Path:
@@ -44,7 +60,18 @@ def exchange_path(folder: Path, url: str) -> Path:
     slug = _UNSAFE.sub("_", tail).strip("_")[:80] or "root"
     digest = hashlib.sha256(url.encode()).hexdigest()[:10]
     host = _UNSAFE.sub("_", parts.hostname or "unknown-host")
+    if not host.strip("."):
+        raise UnsafeSnapshotPath(f"{url}: its host {parts.hostname!r} would lead outside the "
+                                 f"snapshot {folder}; refused")
     return Path(folder) / host / f"{slug}-{digest}.json"
+
+
+def _inside(folder: Path, path: Path, url: str) -> Path:
+    """``path``, once sure that it (after symlinks) lies inside ``folder``."""
+    if not path.resolve().is_relative_to(Path(folder).resolve()):
+        raise UnsafeSnapshotPath(f"{url}: the snapshot {folder} names {path}, which is outside "
+                                 "the snapshot; refused (keep every file inside the folder)")
+    return path
 
 
 def _extension(content_type: str) -> str:
@@ -58,6 +85,7 @@ def save_exchange(folder: Path, url: str, response: HttpResponse) -> Path:
     """Write one exchange (request URL -> response) into ``folder``; return its path."""
     meta_path = exchange_path(folder, url)
     meta_path.parent.mkdir(parents=True, exist_ok=True)
+    _inside(folder, meta_path.parent, url)
     body_name = f"{meta_path.stem}.body.{_extension(response.content_type)}"
     (meta_path.parent / body_name).write_bytes(response.body)
     headers = {
@@ -82,9 +110,18 @@ def load_exchange(folder: Path, url: str) -> HttpResponse:
             f"{url} is not in the snapshot {folder} "
             f"(looked for {meta_path.relative_to(folder)})"
         )
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    body = (meta_path.parent / meta["body"]).read_bytes()
-    headers = {str(k).lower(): str(v) for k, v in meta.get("headers", {}).items()}
-    return HttpResponse(
-        url=meta.get("final_url", url), status=int(meta["status"]), headers=headers, body=body
-    )
+    _inside(folder, meta_path, url)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        body_name = meta["body"]
+        if not isinstance(body_name, str) or not body_name:
+            raise TypeError(f"body is {body_name!r}, not a file name")
+        body = _inside(folder, meta_path.parent / body_name, url).read_bytes()
+        headers = {str(k).lower(): str(v) for k, v in meta.get("headers", {}).items()}
+        return HttpResponse(url=str(meta.get("final_url", url)), status=int(meta["status"]),
+                            headers=headers, body=body)
+    except (OSError, KeyError, TypeError, ValueError, AttributeError) as error:
+        if isinstance(error, UnsafeSnapshotPath):
+            raise
+        raise BadExchange(f"{url}: the snapshot's {meta_path.relative_to(folder)} cannot be "
+                          f"replayed ({type(error).__name__}: {error})") from None

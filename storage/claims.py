@@ -132,8 +132,15 @@ def _revision(session: Session, claim_id: str, now: datetime, by: str, action: s
                                  before=before, after=after))
 
 
+# The file of a followed page's own claim (monitor.pagesync): it holds the page's flags
+# (new claims to confirm, a page that lost half its claims) and no rule judges it.
+PAGE_CLAIM_FILE = "(page)"
+
+
 def active_claims(session: Session) -> list[Claim]:
-    query = select(ClaimRow).where(ClaimRow.status == "active").order_by(ClaimRow.id)
+    """The claims the rules judge."""
+    query = select(ClaimRow).where(ClaimRow.status == "active",
+                                   ClaimRow.file != PAGE_CLAIM_FILE).order_by(ClaimRow.id)
     rows = session.scalars(query)
     return [row_to_claim(row) for row in rows]
 

@@ -7,6 +7,7 @@ longer holds, or the claim was verified). Every change is a :class:`FlagEventRow
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,6 +54,19 @@ def _event(
     flag.updated_at = now
 
 
+_CAUSE_LENGTH = FlagRow.__table__.c.cause.type.length
+
+
+def stored_cause(cause: str) -> str:
+    """``cause`` as the flag table stores it: whole when it fits, else cut and ended with
+    a hash of the whole, so a long cause stays distinct and the same on every check.
+    (Rules build causes from names in claims and feeds, which may be any length.)"""
+    if len(cause) <= _CAUSE_LENGTH:
+        return cause
+    digest = hashlib.sha256(cause.encode()).hexdigest()[:16]
+    return f"{cause[:_CAUSE_LENGTH - len(digest) - 1]}~{digest}"
+
+
 def reconcile(
     session: Session,
     verdicts: Sequence[Verdict],
@@ -81,7 +95,7 @@ def reconcile(
     )
     holding: set[tuple[str, str]] = set()
     for verdict in verdicts:
-        key = (verdict.claim_id, verdict.cause)
+        key = (verdict.claim_id, stored_cause(verdict.cause))
         if key in holding:
             continue
         holding.add(key)
@@ -120,7 +134,7 @@ def _open(session: Session, verdict: Verdict, now: datetime, by: str) -> FlagRow
     flag = FlagRow(
         claim_id=verdict.claim_id,
         rule=verdict.rule,
-        cause=verdict.cause,
+        cause=stored_cause(verdict.cause),
         verdict=str(verdict.status),
         status="open",
         reason=verdict.reason,

@@ -57,8 +57,18 @@ def try_acquire(
                 LeaseRow(name=name, holder=holder, expires_at=now + ttl, heartbeat_at=now, info={})
             )
         return True
-    except (IntegrityError, OperationalError):
-        return False
+    except IntegrityError:
+        return False  # another process inserted the lease first
+    except OperationalError as error:
+        if _busy(error):
+            return False
+        raise  # read-only, full, gone: not "busy", and the caller must say what it is
+
+
+def _busy(error: OperationalError) -> bool:
+    """SQLite's "database is locked": another writer outlasted the busy timeout."""
+    text = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in text or "database table is locked" in text
 
 
 def current_holder(store: Store, name: str) -> LeaseRow | None:

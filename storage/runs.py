@@ -9,7 +9,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from storage.findings import UpsertReport
-from storage.models import RunRow, RunSourceRow
+from storage.models import FlagRow, RunRow, RunSourceRow
 
 if TYPE_CHECKING:  # sources.poll brings httpx: commands that only read the store skip it
     from sources.poll import SourceResult
@@ -52,3 +52,28 @@ def finish_run(session: Session, run_id: int, *, now: datetime, status: str,
 
 def last_run(session: Session) -> RunRow | None:
     return session.scalars(select(RunRow).order_by(RunRow.id.desc()).limit(1)).first()
+
+
+def interrupted_checks(session: Session, before_run_id: int) -> list[RunRow]:
+    """``check`` runs older than ``before_run_id`` still marked running: their process
+    died (the caller holds the worker lease, so no other check is at work)."""
+    return list(session.scalars(
+        select(RunRow).where(RunRow.command == "check", RunRow.status == "running",
+                             RunRow.id < before_run_id).order_by(RunRow.id)))
+
+
+def flags_opened_by(session: Session, runs: list[RunRow], before: datetime) -> list[FlagRow]:
+    """Open flags opened from the first of ``runs`` until ``before`` (the next check's
+    start): what those runs judged and never got to print."""
+    if not runs:
+        return []
+    return list(session.scalars(
+        select(FlagRow).where(FlagRow.status == "open", FlagRow.opened_at >= runs[0].started_at,
+                              FlagRow.opened_at < before).order_by(FlagRow.id)))
+
+
+def close_interrupted(runs: list[RunRow], *, reported_by: int, now: datetime) -> None:
+    """Mark ``runs`` as interrupted, their news printed by run ``reported_by``."""
+    for row in runs:
+        row.status, row.finished_at = "interrupted", now
+        row.counts = {**(row.counts or {}), "reported_by_run": reported_by}

@@ -8,23 +8,41 @@ text), so the same store gives the same bytes on SQLite and PostgreSQL. Leases (
 are not exported: they belong to a running process, not to the data.
 
 Import goes into an empty store only, keeps every id, and runs in one transaction: a
-bad line leaves the store as it was. On PostgreSQL the id sequences are moved past the
-imported ids so new rows do not collide.
+bad line leaves the store as it was. Every row is checked before it is inserted, so
+later commands never meet a value they cannot read: each column's type, length and
+nullability, the shape of each JSON column (``JSON_SHAPES``), the values a column may
+take (``ALLOWED``), and each claim read back through the code's own reader
+(storage.claims.row_to_claim) and written again unchanged. On PostgreSQL the id
+sequences are moved past the imported ids so new rows do not collide.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Integer, Table, func, insert, select, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from rules.asof import AsOf
+from rules.duration import parse_duration
 from storage.db import alembic_config
 from storage.models import (
     ClaimRevisionRow,
@@ -65,6 +83,29 @@ BY_NAME = {table.name: table for table in TABLES}
 
 class TransferError(Exception):
     """An export cannot be imported; the message names the line and the fix."""
+
+
+# The JSON each JSON column holds, as the code reads it: an object, or a list whose items
+# are all of the given type (test_transfer checks this against the models).
+JSON_SHAPES: dict[str, tuple[type, type | None]] = {
+    "claim.expectations": (dict, None),
+    "claim_revision.before": (dict, None),
+    "claim_revision.after": (dict, None),
+    "source.params": (dict, None),
+    "source_state.warnings": (list, str),
+    "finding.attributes": (dict, None),
+    "flag.evidence": (list, dict),
+    "run.counts": (dict, None),
+}
+
+# Columns the code reads as one of a few words.
+ALLOWED: dict[str, frozenset[str]] = {
+    "claim.status": frozenset({"active", "retired"}),
+    "source.region": frozenset({"china", "us", "elsewhere"}),
+    "flag.verdict": frozenset({"contradicted", "stale", "review"}),
+    "flag.status": frozenset({"open", "acknowledged", "resolved", "dismissed", "snoozed"}),
+    "delivery.kind": frozenset({"digest", "alert"}),
+}
 
 
 # --- export --------------------------------------------------------------------------
@@ -201,7 +242,92 @@ def _parse_row(line: str, where: str) -> tuple[Table, dict[str, Any]]:
         value = obj.get(column.name)
         if isinstance(column.type, UtcDateTime) and value is not None:
             obj[column.name] = _parse_time(value, f"{where}: {table.name}.{column.name}")
+        else:
+            _check_value(table, column, obj, f"{where}: {table.name}.{column.name}")
+    if table.name == "claim":
+        _check_claim(obj, where)
     return table, obj
+
+
+def _check_value(table: Table, column: Any, obj: dict[str, Any], where: str) -> None:
+    """TransferError unless ``obj``'s value for ``column`` is one the code can read."""
+    name = f"{table.name}.{column.name}"
+    if column.name not in obj:
+        if column.nullable or column.default is not None or column.server_default is not None:
+            return  # an export from an older schema: the column's default fills it
+        raise TransferError(f"{where}: missing; every {table.name} row needs it")
+    value = obj[column.name]
+    if value is None:
+        if not column.nullable:
+            raise TransferError(f"{where}: missing (null); every {table.name} row needs it")
+        return
+    kind = column.type
+    if isinstance(kind, Boolean):
+        ok, wanted = isinstance(value, bool), "true or false"
+    elif isinstance(kind, Integer):
+        ok, wanted = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+    elif isinstance(kind, Float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        wanted = "a number"
+    elif isinstance(kind, String | Text):
+        ok, wanted = isinstance(value, str), "text"
+    elif isinstance(kind, JSON):
+        ok, wanted = _json_shape_ok(name, value)
+    else:
+        ok, wanted = True, ""
+    if not ok:
+        raise TransferError(f"{where}: {value!r} is not {wanted}")
+    length = getattr(kind, "length", None)
+    if isinstance(value, str) and length is not None and len(value) > length:
+        raise TransferError(f"{where}: {len(value)} characters; the store holds at most "
+                            f"{length} characters")
+    if name in ALLOWED and value not in ALLOWED[name]:
+        raise TransferError(f"{where}: {value!r} is not one of {', '.join(sorted(ALLOWED[name]))}")
+
+
+def _json_shape_ok(name: str, value: Any) -> tuple[bool, str]:
+    outer, item = JSON_SHAPES[name]
+    if outer is dict:
+        return isinstance(value, dict), "an object ({...})"
+    if not isinstance(value, list):
+        return False, "a list ([...])"
+    wanted = "an object" if item is dict else "text"
+    return all(isinstance(entry, item) for entry in value) if item else True, \
+        f"a list whose every item is {wanted}"
+
+
+def _check_claim(obj: dict[str, Any], where: str) -> None:
+    """Read the claim back as the code does, and write it again: the stored values must
+    come out unchanged (a string where a list belongs, an unknown key, a bad date)."""
+    from storage.claims import claim_values, row_to_claim
+
+    for field, reader in (("as_of", AsOf.parse), ("review_every", _review_every)):
+        try:
+            reader(obj.get(field))
+        except (TypeError, ValueError) as exc:
+            raise TransferError(f"{where}: claim.{field}: {obj.get(field)!r} cannot be read "
+                                f"({exc})") from None
+    stored = {k: v for k, v in (obj.get("expectations") or {}).items() if v not in (None, [])}
+    try:
+        claim = row_to_claim(ClaimRow(**obj))
+        again = claim_values(claim)["expectations"]
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise TransferError(f"{where}: claim.expectations: cannot be read ({exc})") from None
+    try:  # the rules count from the day after the period, plus the review interval
+        claim.as_of.end_utc + (claim.review_every or timedelta())
+    except OverflowError:
+        raise TransferError(f"{where}: claim.as_of: {obj.get('as_of')!r} with review_every "
+                            f"{obj.get('review_every')!r} runs past the calendar") from None
+    if again != stored:
+        wrong = sorted(key for key in {*stored, *again} if stored.get(key) != again.get(key))
+        raise TransferError(f"{where}: claim.expectations: {', '.join(wrong)} not as "
+                            "claimwatch writes them (a list of names where a list belongs, "
+                            "known keys only)")
+
+
+def _review_every(value: Any) -> None:
+    if value != "never":
+        parse_duration(value)
 
 
 def _parse_time(value: Any, where: str) -> datetime:

@@ -243,10 +243,10 @@ def test_claims_import_writes_a_loadable_draft(tmp_path: Path) -> None:
     assert run("claims", "import", str(page), "-o", str(out)).exit_code == 2  # no overwrite
 
 
-def test_claims_import_of_a_page_without_tables_writes_nothing(tmp_path: Path) -> None:
+def test_claims_import_of_a_page_with_nothing_checkable_writes_nothing(tmp_path: Path) -> None:
     page = tmp_path / "prose.md"
-    page.write_text("# Notes\n\nQwen3 came out in April 2025.\n", encoding="utf-8")
+    page.write_text("# Notes\n\nSome thoughts on the weather.\n", encoding="utf-8")
     out = tmp_path / "draft.toml"
     result = run("claims", "import", str(page), "-o", str(out))
-    assert result.exit_code == 2 and "no tables" in result.output
+    assert result.exit_code == 2 and "no dated or checkable statement" in result.output
     assert not out.exists()

@@ -128,3 +128,40 @@ def test_a_bad_import_file_is_exit_2_naming_the_line(config_path: Path, tmp_path
     result = run("db", "import", str(bad), config=config_path)
     assert result.exit_code == 2
     assert f"{bad}:2: unknown table" in result.output
+
+
+def _half_made(config: Path) -> None:
+    """Some of claimwatch's tables, empty, and no version: a first creation cut short."""
+    from storage.models import Base
+
+    engine = make_engine(load_config(config).store_url)
+    with engine.begin() as connection:
+        for name in ("claim", "source", "run"):
+            Base.metadata.tables[name].create(connection)
+    engine.dispose()
+
+
+def test_db_upgrade_repairs_a_store_holding_only_empty_claimwatch_tables(
+        config_path: Path) -> None:
+    _half_made(config_path)
+    current = run("db", "current", config=config_path)
+    assert current.exit_code == 1, current.output
+    assert "claimwatch db upgrade" in current.output
+    upgraded = run("db", "upgrade", config=config_path)
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "interrupted" in upgraded.output and f"to {head_revision()}" in upgraded.output
+    assert run("claims", "load", config=config_path).exit_code == 0
+
+
+def test_an_import_file_that_is_not_utf8_is_exit_2(config_path: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"table":"claimwatch","format":1,"schema":"0001"}\n\xff\xfe{}\n')
+    result = run("db", "import", str(bad), config=config_path)
+    assert result.exit_code == 2, result.output
+    assert "UTF-8" in result.output and "nothing was imported" in result.output
+
+
+def test_an_export_into_a_missing_folder_is_exit_2(config_path: Path, tmp_path: Path) -> None:
+    result = run("db", "export", "-o", str(tmp_path / "missing" / "x.jsonl"), config=config_path)
+    assert result.exit_code == 2, result.output
+    assert "cannot write" in result.output

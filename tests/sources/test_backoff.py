@@ -42,3 +42,20 @@ def test_next_due(interval, failures, retry_after, expected_wait):
 def test_next_due_rejects_bad_input(now, interval):
     with pytest.raises(ValueError):
         next_due(now, interval, 0)
+
+
+@pytest.mark.parametrize(
+    ("interval", "failures", "retry_after", "expected_wait"),
+    [
+        # a daily source failing 30 times: 2**30 days overflowed timedelta and crashed
+        # the storing of every result (issue 14 fault matrix)
+        (timedelta(days=1), 30, None, timedelta(days=1)),
+        (timedelta(days=7), 28, None, timedelta(days=7)),
+        (timedelta(days=1), 10**6, None, timedelta(days=1)),
+        # a hostile Retry-After: 99999999999999999999
+        (HOUR, 1, 1e20, timedelta(days=1)),
+        (HOUR, 1, float("inf"), timedelta(days=1)),
+    ],
+)
+def test_next_due_never_overflows(interval, failures, retry_after, expected_wait):
+    assert next_due(NOW, interval, failures, retry_after) == NOW + expected_wait

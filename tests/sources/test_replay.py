@@ -95,3 +95,83 @@ def test_request_tokens_never_reach_the_recording(tmp_path):
     written = [p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()]
     assert written and not any(secret.encode() in data for data in written)
     assert not any(b"set-cookie" in data for data in written)
+
+
+def _snapshot_entry(folder, url, meta_overrides):
+    """Record a harmless exchange for ``url``, then rewrite its .json as a hostile editor."""
+    import json
+
+    path = save_exchange(folder, url, HttpResponse(url=url, status=200, headers={}, body=b"ok"))
+    meta = json.loads(path.read_text())
+    meta.update(meta_overrides)
+    path.write_text(json.dumps(meta))
+    return path
+
+
+def test_replay_refuses_a_body_file_outside_the_snapshot(tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0")
+    snapshot = tmp_path / "snap"
+    url = "https://qwenlm.github.io/blog/index.xml"
+    _snapshot_entry(snapshot, url, {"body": "../../secret.txt"})
+    [outcome] = get_all([(url, None)], replay_dir=snapshot)
+    assert outcome.category is Category.NETWORK
+    assert "outside the snapshot" in outcome.message
+    assert outcome.response is None and "root:x" not in outcome.message
+
+
+def test_replay_refuses_an_absolute_body_path(tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0")
+    snapshot = tmp_path / "snap"
+    url = "https://qwenlm.github.io/blog/index.xml"
+    _snapshot_entry(snapshot, url, {"body": str(outside)})
+    [outcome] = get_all([(url, None)], replay_dir=snapshot)
+    assert outcome.category is Category.NETWORK and "outside the snapshot" in outcome.message
+
+
+def test_replay_refuses_a_body_symlinked_out_of_the_snapshot(tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0")
+    snapshot = tmp_path / "snap"
+    url = "https://qwenlm.github.io/blog/index.xml"
+    path = _snapshot_entry(snapshot, url, {"body": "link.txt"})
+    (path.parent / "link.txt").symlink_to(outside)
+    [outcome] = get_all([(url, None)], replay_dir=snapshot)
+    assert outcome.category is Category.NETWORK and "outside the snapshot" in outcome.message
+
+
+def test_a_dot_dot_host_reads_and_writes_nothing_outside_the_snapshot(tmp_path):
+    snapshot = tmp_path / "snap"
+    snapshot.mkdir()
+    url = "http://../index.xml"
+    # what the unguarded layout would have read: tmp_path/<slug>.json
+    planted = tmp_path / "index.xml"
+    planted.mkdir()
+    [replayed] = get_all([(url, None)], replay_dir=snapshot)
+    assert replayed.category is Category.NETWORK
+    assert "outside the snapshot" in replayed.message or "not in the snapshot" in replayed.message
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"x")
+
+    record = tmp_path / "rec"
+    [recorded] = get_all([(url, None)], record_dir=record, transport=httpx.MockTransport(handler))
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".json"]
+    assert all(p.resolve().is_relative_to(record.resolve()) for p in record.rglob("*"))
+
+
+def test_exchange_path_stays_inside_its_folder(tmp_path):
+    import pytest
+
+    from sources.replay import UnsafeSnapshotPath, exchange_path
+
+    for url in ("http://../x", "http://./x", "http://.../x"):
+        try:
+            path = exchange_path(tmp_path, url)
+        except UnsafeSnapshotPath:
+            continue
+        assert path.resolve().is_relative_to(tmp_path.resolve()), url
+        assert path.parent != tmp_path and path.parent.resolve() != tmp_path.parent.resolve()
+    with pytest.raises(UnsafeSnapshotPath):
+        exchange_path(tmp_path, "http://../x")

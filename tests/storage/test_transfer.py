@@ -247,3 +247,60 @@ def test_an_export_of_the_first_schema_imports_into_the_newest(store) -> None:
     assert counts["claim"] == 1
     with store.session() as session:
         assert session.get(ClaimRow, "c").created_at == NOW
+
+
+RUN = {"table": "run", "id": 1, "command": "check", "started_at": "2026-11-29T12:00:00+00:00",
+       "finished_at": None, "status": "done", "counts": {"sources": 2}}
+FLAG = {"table": "flag", "id": 1, "claim_id": "c", "rule": "age", "cause": "age",
+        "verdict": "stale", "status": "open", "reason": "old", "suggestion": "",
+        "evidence": [], "opened_at": "2026-11-29T12:00:00+00:00",
+        "updated_at": "2026-11-29T12:00:00+00:00", "snoozed_until": None, "alerted_at": None}
+
+
+def _row(base: dict, **changes) -> str:
+    return json.dumps({**base, **changes}) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([_row(RUN, counts=[1, 2])], r":2: run.counts: .*an object"),
+        ([_line(), _row(FLAG, evidence={"title": "x"})], r":3: flag.evidence: .*a list"),
+        ([_line(), _row(FLAG, evidence=["just text"])], r":3: flag.evidence: .*object"),
+        ([_line(expectations="Qwen3")], r":2: claim.expectations: .*an object"),
+        ([_line(expectations={"exists": "Qwen/Qwen3-8B"})], r":2: claim.expectations"),
+        ([_line(expectations={"colour": "red"})], r":2: claim.expectations"),
+        ([_line(as_of="garbage")], r":2: claim.as_of: 'garbage'"),
+        ([_line(review_every="soon")], r":2: claim.review_every: 'soon'"),
+        ([_line(as_of="9999", review_every="1y")], r":2: claim.as_of: '9999'.*calendar"),
+        ([_line(page=7)], r":2: claim.page: .*text"),
+        ([_line(page="p" * 201)], r":2: claim.page: .*200 characters"),
+        ([_line(text=None)], r":2: claim.text: .*missing"),
+        ([_row(RUN, id="seven")], r":2: run.id: .*whole number"),
+        ([_row(RUN, id=True)], r":2: run.id: .*whole number"),
+        ([_line(), _row(FLAG, verdict="wrong")], r":3: flag.verdict: 'wrong'"),
+        ([_line(), _row(FLAG, status="maybe")], r":3: flag.status: 'maybe'"),
+    ],
+    ids=["counts-list", "evidence-object", "evidence-item", "expectations-string",
+         "exists-string", "expectations-unknown", "as-of", "review-every", "as-of-9999",
+         "page-number", "page-too-long", "text-null", "id-text", "id-bool", "verdict", "status"],
+)
+def test_a_wrongly_typed_row_names_its_line_and_imports_nothing(store, lines, message) -> None:
+    with pytest.raises(transfer.TransferError, match=message):
+        _import(store, HEADER + "".join(lines))
+    with store.session() as session:
+        assert not any(transfer.row_counts(session).values())
+
+
+def test_every_json_column_has_a_declared_shape() -> None:
+    from sqlalchemy import JSON
+
+    json_columns = {f"{table.name}.{column.name}" for table in transfer.TABLES
+                    for column in table.columns if isinstance(column.type, JSON)}
+    assert json_columns == set(transfer.JSON_SHAPES)
+
+
+def test_a_full_export_passes_validation(sqlite_store, store) -> None:
+    fill(sqlite_store)
+    counts = _import(store, _export(sqlite_store))
+    assert counts["claim"] == 3 and counts["flag"] == 2
