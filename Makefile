@@ -1,7 +1,8 @@
 # claimwatch — plain entry points for a fresh clone.
 #   make demo   set up .venv, then check the bundled example against its offline snapshot
 #   make test   set up .venv, then ruff and the whole test suite on SQLite, then on
-#               PostgreSQL when it answers on 127.0.0.1 (PG_TEST_URL)
+#               PostgreSQL when it answers on 127.0.0.1 (PG_TEST_URL); with CI set, a
+#               PostgreSQL that does not answer fails the run
 #   make quality  score the verdicts on the labelled world in bench/quality/ against an
 #                 editor's labels: recall, precision, suggestions that resolve their flag
 PYTHON ?= python3
@@ -11,6 +12,10 @@ EXAMPLE := examples/china-us-ai
 DEMO   := demo-out
 # the server database the PostgreSQL test run connects to first; it makes its own
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+# pytest-xdist workers for the parallel pass; the tests marked serial run after it, alone
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -q
+SUITE  := $(PYTEST) -n $(TEST_WORKERS) -m "not serial" && $(PYTEST) -m serial
 
 .PHONY: demo test lint bench quality clean setup
 
@@ -46,10 +51,13 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check .
-	CLAIMWATCH_TEST_DATABASE_URL= $(BIN)/python -m pytest -q
+	export CLAIMWATCH_TEST_DATABASE_URL= && $(SUITE)
 	@if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1; then \
 		echo "== the suite again on PostgreSQL ($(PG_TEST_URL))"; \
-		CLAIMWATCH_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -q; \
+		export CLAIMWATCH_TEST_DATABASE_URL="$(PG_TEST_URL)" && $(SUITE); \
+	elif [ -n "$$CI" ]; then \
+		echo "== CI: PostgreSQL is not answering on 127.0.0.1: the PostgreSQL run must not be skipped"; \
+		exit 1; \
 	else \
 		echo "== PostgreSQL is not answering on 127.0.0.1: the PostgreSQL run is skipped"; \
 	fi

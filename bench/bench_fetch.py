@@ -1,32 +1,32 @@
 """Fetch-and-parse benchmark: 300 feeds on 30 loopback hosts, a cold and a warm cycle.
 
     .venv/bin/python bench/bench_fetch.py [--runs N] [--concurrency N] [--gzip]
-                                          [--no-parser-process] [--no-writer]
-                                          [--parse-in-thread]
 
 A child process (tests/support/feedserver.py, one asyncio loop) serves 300 generated
 feeds (RSS 2.0 and Atom, 30-80 KB, 30-50 items) from 127.0.0.1 to 127.0.0.30, ten per
 host, with 100 ms of latency on every request and real ETag / Last-Modified / 304
 answers. This process polls them all as a check does: ``sources.poll.poll_many`` with
-the ``feed`` kind, the parser and writer processes of ``monitor.storing.forked_workers``,
-and every result stored through ``store_as_polled`` into a fresh SQLite store. A cold
-cycle, then a warm cycle that sends the validators the cold one got. For each it prints
-wall seconds, requests, 304s, body bytes on the wire and this process's peak RSS (the
-server's, parser's and writer's memory are not counted). ``--runs N`` repeats it in N
-fresh interpreters and prints the medians.
+the ``feed`` kind, parsing on the event loop, and every result stored through
+``monitor.storing.store_as_completed`` (one transaction per source, in a worker
+thread) into a fresh SQLite store. A cold cycle, then a warm cycle that sends the
+validators the cold one got. For each it prints wall seconds, requests, 304s, body
+bytes on the wire and this process's peak RSS (the server's memory is not counted).
+``--runs N`` repeats it in N fresh interpreters and prints the medians.
 
 Targets: warm <= 0.8 s and <= 2% of cold bytes; cold <= 1.5 s with parsing and storing;
 peak RSS <= 150 MB. Latency alone puts a floor under the wall time: ceil(300 / in-flight
 requests) x 100 ms, where in-flight is min(concurrency, 30 hosts x per_host).
 
-Measured 2026-11-29/30 on the 2-core VM, three sets of --runs 10, while
-bench_parse.py's feed.parse sum read 28-37 ms (19 ms on the previous session's VM: this
-one was 1.5-1.9x slower): cold medians 1.30, 1.39 and 1.44 s (single runs 1.14-1.60 s);
-warm medians 0.66-0.74 s (single runs 0.57-0.86 s); warm bytes 0% of cold (every feed
-answered 304); peak RSS 111 MB. Storing in the loop (--no-writer): cold 1.76 s;
-parsing and storing in the loop as well: 2.13 s. Three busy processes share the two
-cores, each ~40% slower while both are busy, so the cold cycle is bound by the CPU of
-all three: ~0.7 s fetching, ~0.7 s parsing, ~0.7 s storing.
+Measured 2026-12-02 on the 2-core VM while seven other test suites and benchmarks
+loaded it (load average 7-9, so every figure is 3-4x a quiet machine's), six runs
+interleaved with the forked version it replaced (forked parser and writer processes):
+cold median 5.13 s (4.25-6.54) against 5.54 s (4.98-6.54); warm median 2.02 s
+(1.08-2.65) against 2.40 s (1.48-3.69); every warm feed answered 304. Memory, every
+process of the bench sampled together, the feed server's 70 MB included: one process
+peaking at 116 MB, 186 MB in all, against 105 MB plus four forked workers of 70-82 MB,
+331 MB in all. Parsing on the event loop instead of a thread: cold 6.5 s against 4.7 s
+(medians of 8 interleaved runs); storing on the loop instead of a thread: cold 9.5 s
+against 8.3 s (6 runs, an even busier hour).
 """
 
 from __future__ import annotations
@@ -51,9 +51,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitor import storing  # noqa: E402
-from monitor.storing import SourceOutcome, forked_workers, store_as_polled  # noqa: E402
-from sources import poll  # noqa: E402
+from monitor.storing import SourceOutcome, store_as_completed  # noqa: E402
 from sources.http import Fetcher, FetchSettings  # noqa: E402
 from sources.outcome import Category  # noqa: E402
 from sources.poll import SourceJob, SourceResult, poll_many  # noqa: E402
@@ -164,10 +162,9 @@ async def run_cycle(fetcher: Fetcher, jobs: list[SourceJob], opened: Store, run_
     results: list[SourceResult] = []
     stored: list[SourceOutcome] = []
     intervals = dict.fromkeys((job.source_id for job in jobs), INTERVAL)
-    with forked_workers(opened, len(jobs)) as (parsers, writer):  # as a check does
-        polls = _tally(poll_many(fetcher, jobs, parsers), results)
-        await store_as_polled(polls, writer, run_id, intervals, lambda: datetime.now(UTC),
-                              stored.append)
+    polls = _tally(poll_many(fetcher, jobs), results)
+    await store_as_completed(polls, opened, run_id, intervals, lambda: datetime.now(UTC),
+                             stored.append)
     return Cycle(time.perf_counter() - started, results, sum(o.findings for o in stored))
 
 
@@ -210,13 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=FetchSettings().concurrency)
     parser.add_argument("--per-host", type=int, default=FetchSettings().per_host)
-    parser.add_argument("--parse-in-thread", action="store_true",
-                        help="parse in a worker thread instead of on the event loop")
     parser.add_argument("--gzip", action="store_true", help="serve the feeds gzip-compressed")
-    parser.add_argument("--no-parser-process", action="store_true",
-                        help="parse on the event loop instead of in a forked worker")
-    parser.add_argument("--no-writer", action="store_true",
-                        help="store on the event loop instead of in a forked writer")
     parser.add_argument("--runs", type=int, default=1,
                         help="repeat cold + warm this many times, each in a fresh process "
                              "as cron starts one, and print the medians; this VM's timings "
@@ -225,20 +216,12 @@ def main() -> None:
     if args.runs > 1:
         repeat(args.runs)
         return
-    poll.PARSE_IN_THREAD = args.parse_in_thread
-    if args.no_parser_process:
-        poll.PARSE_POOL_MIN_SOURCES = sys.maxsize
-    if args.no_writer:
-        storing.WRITER_MIN_SOURCES = sys.maxsize
 
     settings = FetchSettings(concurrency=args.concurrency, per_host=args.per_host)
     with FeedServer(functools.partial(feed_routes, args.gzip), LATENCY) as server:
         cold, warm = asyncio.run(cold_then_warm(server.urls, settings))
-    where = ("worker thread" if args.parse_in_thread
-             else "event loop" if args.no_parser_process else "a forked parser process")
     print(f"{FEEDS} feeds on {HOSTS} hosts, {LATENCY * 1000:.0f} ms latency, concurrency "
-          f"{args.concurrency}, per host {args.per_host}, parse in {where}, store in "
-          f"{'the event loop' if args.no_writer else 'a forked writer process'}"
+          f"{args.concurrency}, per host {args.per_host}, one process"
           f"{', gzip' if args.gzip else ''}")
     print(cold.line("cold"))
     print(warm.line("warm"))
@@ -247,8 +230,7 @@ def main() -> None:
 
 def repeat(runs: int) -> None:
     """Run this benchmark ``runs`` times, each in a fresh interpreter (a process that
-    ran many cycles gets slower: its heap grows, and so does every fork of it), then
-    print the medians."""
+    ran many cycles gets slower: its heap grows), then print the medians."""
     argv = [a for a in sys.argv[1:] if not a.startswith("--runs")]
     if "--runs" in sys.argv:  # "--runs N" as two words
         at = sys.argv.index("--runs")

@@ -5,10 +5,11 @@ jobs, one at a time. On SQLite each holds the store's worker lease (so a cron ``
 and the daemon never work at once; a job finding the store busy skips that turn). On
 PostgreSQL several daemons may share the store (see "Several workers" below).
 
-- ``poll`` every tick (a quarter of the shortest source interval, 1-60 s): poll the
+- ``poll`` every tick (a quarter of the shortest source interval, 1-60 s): lease the
   sources the store says are due (back-off included, plus a stable per-source jitter),
   at most ``per_tick`` of them, most overdue first, so a backlog after downtime is
-  spread over ticks instead of burst; then judge every claim and send alerts. One job
+  spread over ticks instead of burst; then run ``monitor.pipeline.run_check`` on them,
+  the check ``claimwatch check`` runs (poll, store, judge), and send alerts. One job
   rather than one per source: the store's ``next_due`` stays the single truth about
   when a source is due, so back-off, cron runs and restarts need no job bookkeeping.
 - ``digest`` on the weekly trigger (the config's weekday and time, its timezone).
@@ -66,10 +67,9 @@ from monitor import exitcodes
 from monitor.claimsfile import load_claims
 from monitor.config import Config, load_config
 from monitor.logs import log_event, log_failing_source, log_run
-from monitor.pipeline import CheckReport, evaluate, fetch_sources, sync_config
+from monitor.pipeline import CheckReport, RunStopped, evaluate, run_check, sync_config
 from monitor.problems import ConfigError
 from monitor.schedule import digest_trigger, pick_due, poll_tick
-from storage import runs as run_store
 from storage import sources as source_store
 from storage.db import Store
 from storage.lock import (
@@ -83,7 +83,7 @@ from storage.lock import (
     several_workers,
     try_acquire,
 )
-from storage.models import LeaseRow, RunRow
+from storage.models import LeaseRow
 from storage.retention import Retention, prune
 
 DIGEST_LOCK = "digest"
@@ -91,10 +91,6 @@ PRUNE_LOCK = "prune"
 SYNC_WAIT = 30.0  # seconds a worker's config sync waits for the worker lease
 FORGET_STOPPED_WORKERS = timedelta(days=1)
 CLEAN, ABANDONED = exitcodes.OK, exitcodes.FAILURE
-
-
-class StopRequested(Exception):
-    """Raised between two sources of a run when the daemon is asked to stop."""
 
 
 @dataclass
@@ -136,7 +132,6 @@ class Daemon:
         self.shared = several_workers(store)
         self.lease_name = f"{DAEMON_LEASE}:{self.holder}" if self.shared else DAEMON_LEASE
         self.evaluation_owed = False  # skipped while another worker judged: judge later
-        self.run_id: int | None = None
         self.started = self.clock()
         self.stopping = threading.Event()
         self.wake = threading.Event()
@@ -315,9 +310,11 @@ class Daemon:
             except LockBusy as exc:
                 log_event(self.log, "busy", f"{name}: {exc}; next turn", level=logging.INFO,
                           job=name)
-            except StopRequested:
+            except RunStopped as stopped:
                 self.abandoned = True
-                self._mark_cut_short()
+                log_event(self.log, "run", f"run {stopped.run_id} cut short by a stop; the "
+                          "sources not stored are polled next time", level=logging.WARNING,
+                          run=stopped.run_id)
             except Exception as exc:  # noqa: BLE001 - one failing job must not end the daemon
                 self.log.error(f"{name} failed: {exc}", exc_info=True,
                                extra={"event": "job-failed", "fields": {"job": name}})
@@ -391,26 +388,20 @@ class Daemon:
                                               limit=limit, due_only=True)
 
     def _check(self, config: Config, chosen: list[str]) -> CheckReport:
-        """Poll ``chosen``, judge every claim, finish the run (run_check minus the sync,
-        which the daemon does at start and on reload only)."""
-        sources = [config.source(source_id) for source_id in chosen]
-        with self.store.session() as session:
-            self.run_id = run_store.start_run(session, "run", now=self.clock()).id
-        fetched = fetch_sources(config, self.store, sources, command="run", clock=self.clock,
-                                replay_dir=self.options.replay_dir, progress=self._progress,
-                                holder=self.holder, run_id=self.run_id)
-        report = CheckReport(run_id=fetched.run_id, sources=fetched.sources)
-        self._judge(report)
-        with self.store.session() as session:
-            run_store.finish_run(session, report.run_id, now=self.clock(), status="done",
-                                 counts=run_counts(report))
-        self.run_id = None
+        """The check every ``claimwatch check`` runs, on the sources this worker leased,
+        without the sync (done at start and on reload) and without waiting to judge."""
+        report = run_check(config, self.store, only=chosen, replay_dir=self.options.replay_dir,
+                           progress=self._progress, by=self.options.by, clock=self.clock,
+                           command="run", holder=self.holder, sync=False, judge_wait=0)
+        self._owe_judgement(report.judged)
         return report
 
     def _judge(self, report: CheckReport) -> None:
         """Judge every claim unless another worker is judging right now."""
-        judged = evaluate(self.store, report, now=self.clock(), by=self.options.by, wait=0,
-                          holder=self.holder)
+        self._owe_judgement(evaluate(self.store, report, now=self.clock(), by=self.options.by,
+                                     wait=0, holder=self.holder))
+
+    def _owe_judgement(self, judged: bool) -> None:
         self.evaluation_owed = not judged
         if not judged:
             log_event(self.log, "busy", "claims: another worker is judging them; "
@@ -418,19 +409,7 @@ class Daemon:
 
     def _progress(self, done: int, total: int, _outcome: Any) -> None:
         if self.stopping.is_set() and done < total:
-            raise StopRequested
-
-    def _mark_cut_short(self) -> None:
-        with self.store.session() as session:
-            run = session.get(RunRow, self.run_id) if self.run_id is not None else None
-            self.run_id = None
-            if run is not None:
-                run.status, run.finished_at = "stopped", self.clock()
-                run_id = run.id
-            else:
-                run_id = None
-        log_event(self.log, "run", f"run {run_id} cut short by a stop; the sources not "
-                  "stored are polled next time", level=logging.WARNING, run=run_id)
+            raise RunStopped
 
     def _alerts(self, config: Config) -> None:
         try:
@@ -520,16 +499,6 @@ class Daemon:
             {"id": j.id, "name": j.name, "next_run": j.next_run_time.astimezone(UTC).isoformat()}
             for j in jobs
         ]
-
-
-def run_counts(report: CheckReport) -> dict[str, int]:
-    return {
-        "sources": len(report.sources),
-        "failed": sum(s.failed for s in report.sources),
-        "new_findings": report.new_findings,
-        "flags_opened": len(report.opened),
-        "flags_resolved": report.resolved,
-    }
 
 
 def _mailed(outcome: Any) -> str:

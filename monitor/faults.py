@@ -3,20 +3,21 @@
 ``crash_point("mid-store")`` is a no-op unless ``$CLAIMWATCH_CRASH_AT`` names that
 point, in which case the process is killed with SIGKILL on the spot (no cleanup, no
 ``finally``, no commit), as a power cut or the OOM killer would. ``$CLAIMWATCH_PAUSE_AT``
-set to ``name:SECONDS`` sleeps there instead, so a test can signal a process while
-work is certainly in flight.
+set to ``name:SECONDS`` sleeps there instead, first writing ``paused at name`` to
+stderr, so a test can wait for that line and signal a process while work is certainly
+in flight.
 
 The points in use: ``mid-fetch`` (a source committed, the others not), ``mid-store``
 (inside one source's transaction), ``mid-evaluate`` (flags reconciled, not committed),
 ``after-evaluate`` (flags committed, the run not finished), ``mid-send`` (a mail
-handed to SMTP, its delivery row not written), and in the forked store writer only
-``writer-before-store`` and ``writer-after-store`` (committed, not yet confirmed).
+handed to SMTP, its delivery row not written).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 
 CRASH_ENV = "CLAIMWATCH_CRASH_AT"
@@ -31,4 +32,5 @@ def crash_point(name: str) -> None:
     if pause:
         point, _, seconds = pause.partition(":")
         if point == name:
+            print(f"paused at {name}", file=sys.stderr, flush=True)
             time.sleep(float(seconds or 1))

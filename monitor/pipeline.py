@@ -19,7 +19,7 @@ from monitor.claimsfile import load_claims
 from monitor.config import Config, SourceConfig
 from monitor.faults import crash_point
 from monitor.pagesync import sync_with_pages
-from monitor.storing import SourceOutcome, forked_workers, store_as_polled
+from monitor.storing import SourceOutcome, store_as_completed
 from rules.engine import evaluate_all
 from sources.http import Fetcher, FetchSettings
 from sources.poll import SourceJob, poll_many
@@ -73,6 +73,7 @@ class CheckReport(FetchReport):
     unchanged: int = 0
     unknown_names: list[str] = field(default_factory=list)
     claims_sync: claim_store.SyncReport | None = None
+    judged: bool = False  # False when another worker was judging (see run_check)
     # flags opened by checks killed after judging, which nobody was shown (run ids)
     missed: list[FlagNews] = field(default_factory=list)
     interrupted_runs: list[int] = field(default_factory=list)
@@ -80,6 +81,12 @@ class CheckReport(FetchReport):
     @property
     def news(self) -> bool:
         return bool(self.opened or self.missed)
+
+
+class RunStopped(Exception):
+    """Raised by a run's ``progress`` callback to stop it between two sources."""
+
+    run_id: int | None = None  # the run it stopped, set by run_check
 
 
 def fetch_settings(config: Config) -> FetchSettings:
@@ -210,9 +217,8 @@ async def _poll_and_store(
     async with Fetcher(
         fetch_settings(config), replay_dir=replay_dir, record_dir=record_dir
     ) as fetcher:
-        with forked_workers(store, len(jobs)) as (parsers, writer):
-            await store_as_polled(poll_many(fetcher, jobs, parsers), writer, report.run_id,
-                                  intervals, clock, confirm)
+        await store_as_completed(poll_many(fetcher, jobs), store, report.run_id, intervals,
+                                 clock, confirm)
 
 
 def evaluate(
@@ -281,38 +287,50 @@ def run_check(
     progress: Progress | None = None,
     by: str = "claimwatch",
     clock: Callable[[], datetime] | None = None,
+    command: str = "check",
+    holder: str | None = None,
+    sync: bool = True,
+    judge_wait: float = 60.0,
 ) -> CheckReport:
-    """One whole check. The caller holds the store's worker lease."""
+    """One whole check: ``claimwatch check`` and every poll of the daemon run this.
+
+    The caller holds the store's worker lease (SQLite). ``sync`` first brings sources
+    and claims in line with the files (the daemon does that at start and on reload
+    only). ``judge_wait``: seconds to wait for a worker that is judging; with 0 the
+    judgement is skipped when one is (``report.judged`` says so). A ``progress`` that
+    raises :class:`RunStopped` stops the run between two sources, marked ``stopped``.
+    """
     clock = clock or (lambda: datetime.now(UTC))
-    sync = sync_config(config, store, now=clock(), by=by)
+    synced = sync_config(config, store, now=clock(), by=by) if sync else None
     sources = select_sources(config, store, now=clock(), everything=everything, only=only)
-    fetched = fetch_sources(
-        config,
-        store,
-        sources,
-        command="check",
-        clock=clock,
-        replay_dir=replay_dir,
-        record_dir=record_dir,
-        progress=progress,
-    )
-    report = CheckReport(run_id=fetched.run_id, sources=fetched.sources, claims_sync=sync)
-    evaluate(store, report, now=clock(), by=by)
+    with store.session() as session:
+        run_id = run_store.start_run(session, command, now=clock()).id
+    try:
+        fetched = fetch_sources(
+            config, store, sources, command=command, clock=clock, replay_dir=replay_dir,
+            record_dir=record_dir, progress=progress, holder=holder, run_id=run_id)
+    except RunStopped as stopped:
+        stopped.run_id = run_id
+        with store.session() as session:
+            run_store.finish_run(session, run_id, now=clock(), status="stopped", counts={})
+        raise
+    report = CheckReport(run_id=run_id, sources=fetched.sources, claims_sync=synced)
+    report.judged = evaluate(store, report, now=clock(), by=by, wait=judge_wait, holder=holder)
     crash_point("after-evaluate")
     with store.session() as session:
-        _report_interrupted_checks(session, report, now=clock())
-        run_store.finish_run(
-            session,
-            report.run_id,
-            now=clock(),
-            status="done",
-            counts={
-                **fetch_counts(report),
-                "flags_opened": len(report.opened),
-                "flags_resolved": report.resolved,
-            },
-        )
+        if command == "check":  # the daemon's runs do not print what checks missed
+            _report_interrupted_checks(session, report, now=clock())
+        run_store.finish_run(session, run_id, now=clock(), status="done",
+                             counts=run_counts(report))
     return report
+
+
+def run_counts(report: CheckReport) -> dict[str, int]:
+    return {
+        **fetch_counts(report),
+        "flags_opened": len(report.opened),
+        "flags_resolved": report.resolved,
+    }
 
 
 def fetch_counts(report: FetchReport) -> dict[str, int]:

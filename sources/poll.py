@@ -10,38 +10,27 @@ whole source is bounded by ``settings.total_timeout``. :func:`poll_many` runs ma
 sources at once and yields each result as it finishes, so the caller can commit per
 source.
 
-Parsing is CPU work on the event loop's thread. Given a ``parse_pool`` (see
-:func:`parse_pool`), parsers run in a worker process instead: the loop keeps fetching
-and storing on one core while the other parses, and a parser that crashes the
-interpreter (a C-level bug in an XML library fed a hostile body) takes down only the
-worker, which is a ``parse`` outcome for that source.
+Each page is parsed in a worker thread (``asyncio.to_thread``), so the event loop
+goes on fetching meanwhile, and lxml, which releases the GIL while it parses, can use
+another core: bench/bench_fetch.py's cold cycle took 4.7 s against 6.5 s parsed on the
+loop (medians of 8 interleaved runs on a loaded 2-core VM). Parsers must therefore be
+thread-safe (no shared lxml parser objects). Threads, not processes: nothing outlives
+the command that started it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import sys
-import threading
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from sources.finding import Findings
+from sources.finding import Finding
 from sources.http import Fetcher
 from sources.outcome import Category, FetchOutcome, entry_cap_warning
 from sources.response import HttpResponse, Parsed, ParseError
-
-# Without a parse pool, parsing runs on the event loop. A worker *thread* was measured
-# and lost (bench/bench_fetch.py --parse-in-thread: 1.63-2.02 s against 1.30-1.38 s on
-# the loop, at concurrency 120): the GIL hand-offs cost more than the ~1-2 ms a feed
-# takes to parse, and a thread would not contain a parser that hangs or crashes. A
-# forked process (parse_pool below) does both: another core, and containment.
-PARSE_IN_THREAD = False
 
 
 @dataclass
@@ -58,7 +47,7 @@ class SourceResult:
     source_id: str
     category: Category
     message: str = ""
-    findings: Findings = field(default_factory=Findings)  # a list is taken too
+    findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dropped: int = 0
     complete: bool = True
@@ -69,10 +58,6 @@ class SourceResult:
     duration_s: float = 0.0
     retry_after: float | None = None
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.findings, Findings):
-            self.findings = Findings(self.findings)
-
 
 class _PageFailed(Exception):
     def __init__(self, category: Category, message: str) -> None:
@@ -80,8 +65,7 @@ class _PageFailed(Exception):
         self.category = category
 
 
-async def poll_source(fetcher: Fetcher, job: SourceJob,
-                      parse_pool: Executor | None = None) -> SourceResult:
+async def poll_source(fetcher: Fetcher, job: SourceJob) -> SourceResult:
     """Fetch and parse one source; every end is a SourceResult."""
     started = time.monotonic()
     result = SourceResult(job.source_id, Category.OK, etag=job.etag,
@@ -89,18 +73,17 @@ async def poll_source(fetcher: Fetcher, job: SourceJob,
     limit = fetcher.settings.total_timeout
     try:
         async with asyncio.timeout(limit):
-            await _poll_pages(fetcher, job, result, parse_pool)
+            await _poll_pages(fetcher, job, result)
     except TimeoutError:
         result.category = Category.TIMEOUT
         result.message = f"source {job.source_id} took longer than {limit:g} s in total"
-        result.findings, result.warnings = Findings(), []
+        result.findings, result.warnings = [], []
         result.etag, result.last_modified = job.etag, job.last_modified
     result.duration_s = time.monotonic() - started
     return result
 
 
-async def _poll_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult,
-                      parse_pool: Executor | None) -> None:
+async def _poll_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult) -> None:
     first = await _fetch(fetcher, job.kind.first_url(job.params), result,
                          etag=job.etag, last_modified=job.last_modified)
     if first.category is not Category.OK:
@@ -108,7 +91,7 @@ async def _poll_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult,
         return
     assert first.response is not None
     try:
-        parsed = await _parse(job, first.response, parse_pool)
+        parsed = await asyncio.to_thread(_parse, job, first.response)
     except _PageFailed as failed:
         result.category, result.message = failed.category, str(failed)
         return
@@ -116,12 +99,10 @@ async def _poll_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult,
     result.etag = first.response.headers.get("etag")
     result.last_modified = first.response.headers.get("last-modified")
     _take(result, parsed)
-    await _follow_pages(fetcher, job, result, parse_pool, parsed.next_url,
-                        seen={first.response.url})
+    await _follow_pages(fetcher, job, result, parsed.next_url, seen={first.response.url})
 
 
 async def _follow_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult,
-                        parse_pool: Executor | None,
                         next_url: str | None, seen: set[str]) -> None:
     """Later pages: unconditional; a failure keeps earlier findings but marks the
     listing incomplete and forgets the validators, so the next poll fetches it all."""
@@ -143,7 +124,7 @@ async def _follow_pages(fetcher: Fetcher, job: SourceJob, result: SourceResult,
             if outcome.category is not Category.OK:
                 raise _PageFailed(outcome.category, outcome.message)
             assert outcome.response is not None
-            parsed = await _parse(job, outcome.response, parse_pool)
+            parsed = await asyncio.to_thread(_parse, job, outcome.response)
         except _PageFailed as failed:
             result.warnings.append(f"page {page} not read ({failed.category}): {failed}")
             result.complete = False
@@ -161,7 +142,7 @@ def _at_entry_cap(job: SourceJob, result: SourceResult) -> bool:
     if cap is None or len(result.findings) < cap:
         return False
     if len(result.findings) > cap:
-        result.findings = Findings(result.findings[:cap])
+        del result.findings[cap:]
     result.complete = False
     if not any("entry cap" in warning for warning in result.warnings):
         result.warnings.append(entry_cap_warning(cap))
@@ -176,20 +157,12 @@ async def _fetch(fetcher: Fetcher, url: str, result: SourceResult, **validators:
     return outcome
 
 
-async def _parse(job: SourceJob, response: HttpResponse, parse_pool: Executor | None
-                 ) -> Parsed:
+def _parse(job: SourceJob, response: HttpResponse) -> Parsed:
     """The kind's parse, with every exception it raises turned into a PARSE failure."""
     try:
-        if parse_pool is not None:
-            return await _parse_in_process(parse_pool, job, response)
-        if PARSE_IN_THREAD:
-            return await asyncio.to_thread(job.kind.parse, response, job.params)
         return job.kind.parse(response, job.params)
     except ParseError as error:
         raise _PageFailed(Category.PARSE, f"{response.url}: {error}") from error
-    except BrokenExecutor as error:
-        message = f"{response.url}: the parser process died ({type(error).__name__})"
-        raise _PageFailed(Category.PARSE, message) from error
     except Exception as error:  # a parser bug must never crash a run
         kind = getattr(job.kind, "KIND", job.kind.__name__)
         message = f"{response.url}: {kind} parser failed with {type(error).__name__}: {error}"
@@ -214,10 +187,10 @@ def _end_with(result: SourceResult, outcome: FetchOutcome) -> None:
                                                             result.last_modified)
 
 
-async def poll_many(fetcher: Fetcher, jobs: Iterable[SourceJob],
-                    parse_pool: Executor | None = None) -> AsyncIterator[SourceResult]:
+async def poll_many(fetcher: Fetcher, jobs: Iterable[SourceJob]
+                    ) -> AsyncIterator[SourceResult]:
     """Poll all ``jobs`` at once; yield each result as soon as its source is done."""
-    tasks = [asyncio.create_task(_poll_guarded(fetcher, job, parse_pool)) for job in jobs]
+    tasks = [asyncio.create_task(_poll_guarded(fetcher, job)) for job in jobs]
     try:
         for finished in asyncio.as_completed(tasks):
             yield await finished
@@ -226,89 +199,11 @@ async def poll_many(fetcher: Fetcher, jobs: Iterable[SourceJob],
             task.cancel()
 
 
-async def _poll_guarded(fetcher: Fetcher, job: SourceJob,
-                        parse_pool: Executor | None) -> SourceResult:
+async def _poll_guarded(fetcher: Fetcher, job: SourceJob) -> SourceResult:
     try:
-        return await poll_source(fetcher, job, parse_pool)
+        return await poll_source(fetcher, job)
     except Exception as error:  # our own bug; still only this source's problem
         return SourceResult(job.source_id, Category.NETWORK,
                             f"polling failed unexpectedly: {type(error).__name__}: {error}",
                             etag=job.etag, last_modified=job.last_modified)
 
-
-# Below this many sources a worker process costs more than it saves.
-PARSE_POOL_MIN_SOURCES = 8
-
-
-async def _parse_in_process(pool: Executor, job: SourceJob, response: HttpResponse
-                            ) -> Parsed:
-    """Parse in the worker; if it dies, try this body alone in a new process, so only
-    the body that kills a parser fails twice and the others queued with it do not."""
-    loop = asyncio.get_running_loop()
-    try:
-        return await loop.run_in_executor(pool, _parse_packed, job.kind.parse, response,
-                                          job.params)
-    except BrokenExecutor:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as alone:
-            return await loop.run_in_executor(alone, _parse_packed, job.kind.parse, response,
-                                              job.params)
-
-
-def _parse_packed(parse: Any, response: HttpResponse, params: Any) -> Parsed:
-    """In the parser process: parse, and send the findings back still pickled (see
-    Findings: the event loop only passes them on)."""
-    parsed = parse(response, params)
-    parsed.findings = Findings.packed(parsed.findings)
-    return parsed
-
-
-class _ParserProcess(Executor):
-    """One forked parser process, started with the poll (see parse_pool)."""
-
-    def __init__(self) -> None:
-        self._pool = _forked_pool()
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
-        try:
-            return self._pool.submit(fn, *args, **kwargs)
-        except BrokenExecutor:
-            # A dead worker breaks its pool for good: a new one for what follows. The
-            # old pool has failed its queued parses already (each is retried alone);
-            # cancelling them instead would cancel the sources waiting on them.
-            self._pool.shutdown(wait=False)
-            self._pool = _forked_pool()
-            return self._pool.submit(fn, *args, **kwargs)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
-
-
-def _forked_pool() -> ProcessPoolExecutor:
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    pool.submit(int)  # forks now: a pool forks its worker at its first task
-    return pool
-
-
-@contextmanager
-def parse_pool(sources: int, *, allow_threads: bool = False) -> Iterator[Executor | None]:
-    """A parser process for a poll of many sources (Linux), or None to parse in-loop.
-
-    The process is forked here, before the poll starts, because forking is only safe
-    while this process runs one thread, and a poll soon runs more: asyncio resolves
-    host names in a thread pool. (Forked lazily at the first parse, it never started
-    for sources with host names.) A poll whose sources all answer 304 pays one fork it
-    did not need, during the first round trip. When other threads already run, parses
-    run in the loop; ``allow_threads`` forks anyway (the caller knows its threads are
-    harmless: a test's server, the writer process's pool).
-    """
-    if sources < PARSE_POOL_MIN_SOURCES or sys.platform != "linux":
-        yield None
-        return
-    if not (allow_threads or threading.active_count() == 1):
-        yield None
-        return
-    pool = _ParserProcess()
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)

@@ -32,7 +32,7 @@ class Parsed:
     listing is known to stop short of everything the source has.
     """
 
-    findings: Sequence[Finding]  # a list, or Findings kept pickled (sources.poll)
+    findings: Sequence[Finding]
     warnings: list[str] = field(default_factory=list)
     dropped: int = 0
     next_url: str | None = None

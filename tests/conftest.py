@@ -6,6 +6,11 @@ The suite runs on SQLite by default and on PostgreSQL when
 own database ``claimwatch_test_<pid>_<random>``, drops it at the end, and hands each
 store a schema of its own in it (``search_path``): as clean as a new SQLite file, and
 measured faster than truncating shared tables between tests.
+
+``make test`` runs the suite on every core (pytest-xdist), then the tests marked
+``serial`` one at a time: those that assert how long something takes, or start so many
+processes that sharing the machine would make them flaky. Mark a test with
+``@pytest.mark.serial``, or a whole module in ``SERIAL_MODULES`` below.
 """
 
 from __future__ import annotations
@@ -30,6 +35,20 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "china-us-ai"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 TEST_DATABASE_URL = os.environ.get("CLAIMWATCH_TEST_DATABASE_URL", "").strip()
+
+# Modules whose every test needs the machine to itself, and why.
+SERIAL_MODULES = {
+    "tests/sources/test_http_faults.py": "asserts that timeouts fire within a bound",
+    "tests/sources/test_poll.py": "sub-second timeouts and total-time bounds",
+    "tests/monitor/test_workers.py": "three daemons polling 200 feeds, gaps timed to 0.2 s",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        if module in SERIAL_MODULES:
+            item.add_marker(pytest.mark.serial)
 
 
 class PostgresRun:

@@ -7,7 +7,6 @@ import io
 import json
 import signal
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -218,11 +217,11 @@ def test_sigterm_mid_run_abandons_the_rest_and_exits_3(tmp_path: Path) -> None:
     """The first source is stored; SIGTERM arrives while the run pauses there; the
     other source is dropped whole, the run is marked stopped, and a restart polls it."""
     config_path, snap = make_site(tmp_path)
-    env = cli_env(CLAIMWATCH_PAUSE_AT="mid-fetch:2")
+    env = cli_env(CLAIMWATCH_PAUSE_AT="mid-fetch:3")
     daemon = start(config_path, "run", "--replay", str(snap), "--log-json",
                    log=tmp_path / "run.log", env=env)
-    wait_for(lambda: daemon.named("claims"), what="the claims load")
-    time.sleep(0.8)  # inside the 2 s pause after the first source was stored
+    wait_for(lambda: "paused at mid-fetch" in daemon.text(), timeout=60,
+             what="the pause after the first source was stored")
     daemon.process.send_signal(signal.SIGTERM)
     assert daemon.finish() == 3, daemon.text()
     assert "cut short" in daemon.named("stopped")[-1]["message"]
@@ -266,7 +265,7 @@ def test_two_checks_at_once_one_works_the_other_waits_or_exits_3(tmp_path: Path)
     codes = sorted(p.finish() for p in impatient)
     assert codes == [1, 3]  # one raised the flags, the other found the store busy
     assert any("another claimwatch is working" in p.text() for p in impatient)
-    patient = [start(config_path, *args, "--wait", "30", log=tmp_path / f"p{i}.log", env=env)
+    patient = [start(config_path, *args, "--wait", "120", log=tmp_path / f"p{i}.log", env=env)
                for i in range(2)]
     assert sorted(p.finish() for p in patient) == [0, 0]  # one waited for the other
     runs = _rows(config_path, RunRow, RunRow.command == "check")

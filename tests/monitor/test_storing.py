@@ -1,9 +1,10 @@
-"""Storing polled results: the forked writer stores exactly what inline storing stores,
-and a writer that dies loses nothing and stores nothing twice."""
+"""Storing polled results: each source in its own transaction as it arrives, off the
+event loop; a stop between two sources keeps what was stored and nothing more."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -11,8 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from monitor import storing
-from monitor.faults import CRASH_ENV
-from monitor.storing import SourceOutcome, StoreWriter, store_as_polled
+from monitor.storing import SourceOutcome, store_as_completed
 from sources.finding import Finding
 from sources.outcome import Category
 from sources.poll import SourceResult
@@ -22,8 +22,12 @@ from storage.db import Store
 from storage.models import FindingRow, RunSourceRow, SourceStateRow
 from tests.conftest import NOW
 
-SOURCES = [f"feed-{n:02d}" for n in range(12)]  # above WRITER_MIN_SOURCES
+SOURCES = [f"feed-{n:02d}" for n in range(6)]
 INTERVAL = timedelta(hours=6)
+
+
+class Stop(Exception):
+    pass
 
 
 def _results() -> list[SourceResult]:
@@ -54,116 +58,74 @@ async def _yielding(results: Iterable[SourceResult]) -> AsyncIterator[SourceResu
         yield result
 
 
-def _store_all(store: Store, run_id: int, writer: StoreWriter) -> list[SourceOutcome]:
-    outcomes: list[SourceOutcome] = []
-    with writer:
-        asyncio.run(store_as_polled(_yielding(_results()), writer, run_id,
-                                    dict.fromkeys(SOURCES, INTERVAL), lambda: NOW,
-                                    outcomes.append))
-    return outcomes
+def _store_all(store: Store, run_id: int, results: list[SourceResult], confirm) -> None:
+    asyncio.run(store_as_completed(_yielding(results), store, run_id,
+                                   dict.fromkeys(SOURCES, INTERVAL), lambda: NOW, confirm))
 
 
-def _contents(store: Store) -> dict:
+def _stored(store: Store) -> dict:
     with store.session() as session:
         return {
-            "findings": sorted((f.source_id, f.key, f.title, f.published, f.first_seen)
-                               for f in session.scalars(select(FindingRow))),
-            "states": sorted((s.source_id, s.last_category, s.consecutive_failures, s.etag,
-                              s.last_error, tuple(s.warnings), s.next_due)
-                             for s in session.scalars(select(SourceStateRow))),
+            "findings": sorted((f.source_id, f.key) for f in session.scalars(select(FindingRow))),
+            "states": sorted((s.source_id, s.last_category, s.consecutive_failures, s.etag)
+                             for s in session.scalars(select(SourceStateRow))
+                             if s.last_category is not None),
             "entries": sorted((r.source_id, r.category, r.findings, r.new)
                               for r in session.scalars(select(RunSourceRow))),
         }
 
 
-@pytest.fixture
-def inline(databases) -> tuple[list[SourceOutcome], dict]:
-    """Outcomes and store contents when every result is stored on the event loop."""
-    from storage.db import open_store
-
-    store = open_store(databases.new_url())
-    try:
-        run_id = _prepare(store)
-        writer = StoreWriter(store, sources=1)
-        assert not writer.forked
-        return _store_all(store, run_id, writer), _contents(store)
-    finally:
-        store.close()
-
-
-def test_the_writer_stores_what_inline_storing_stores(store, inline) -> None:
+def test_each_result_is_stored_and_confirmed_in_the_order_it_arrives(store) -> None:
     run_id = _prepare(store)
-    writer = StoreWriter(store, len(SOURCES), allow_threads=True)
-    assert writer.forked
-    outcomes = _store_all(store, run_id, writer)
-    assert outcomes == inline[0]  # the same outcomes, in the same order
-    assert _contents(store) == inline[1]
-    assert [o.new for o in outcomes] == [0, *range(3, 3 * len(SOURCES), 3)]
+    outcomes: list[SourceOutcome] = []
+    _store_all(store, run_id, _results(), outcomes.append)
+    assert [o.source_id for o in outcomes] == SOURCES
+    assert [o.new for o in outcomes] == [0, 3, 6, 9, 12, 15]
+    assert outcomes[0].failed and not any(o.failed for o in outcomes[1:])
+    stored = _stored(store)
+    assert len(stored["findings"]) == 45
+    assert stored["states"][0] == (SOURCES[0], "http-5xx", 1, None)  # counted once
+    assert [e[0] for e in stored["entries"]] == SOURCES
 
 
-@pytest.mark.parametrize(("group_max", "groups"), [(20, [1, 11]), (4, [1, 4, 4, 3])])
-def test_results_that_wait_for_a_busy_writer_are_committed_together(
-    group_max: int, groups: list[int], store, inline, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Twelve results at once: the first goes alone, the rest wait and go as groups."""
-    monkeypatch.setattr(storing, "GROUP_MAX", group_max)
+def test_storing_runs_off_the_event_loop_thread(store, monkeypatch) -> None:
+    """The loop goes on fetching and parsing while a source's transaction commits."""
     run_id = _prepare(store)
-    writer = StoreWriter(store, len(SOURCES), allow_threads=True)
+    threads: set[int] = set()
+    real = storing.store_result
 
-    async def all_at_once() -> list[SourceOutcome]:
-        pending = [writer.submit(run_id, result, INTERVAL, NOW) for result in _results()]
-        return [await writer.outcome(p) for p in pending]
+    def noting_thread(*args, **kwargs):
+        threads.add(threading.get_ident())
+        return real(*args, **kwargs)
 
-    with writer:
-        outcomes = asyncio.run(all_at_once())
-    assert writer.groups == groups
-    assert outcomes == inline[0]
-    assert _contents(store) == inline[1]
-
-
-def test_few_sources_are_stored_inline(store) -> None:
-    assert not StoreWriter(store, storing.WRITER_MIN_SOURCES - 1, allow_threads=True).forked
+    monkeypatch.setattr(storing, "store_result", noting_thread)
+    _store_all(store, run_id, _results(), lambda _outcome: None)
+    assert threads and threading.get_ident() not in threads
 
 
-@pytest.mark.parametrize("point", ["writer-before-store", "writer-after-store"])
-def test_a_writer_that_dies_loses_nothing_and_stores_nothing_twice(
-    point: str, store, inline, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Killed before its first commit, or after it but before answering: the check
-    stores the rest inline, and a result the writer committed is not stored again."""
+def test_a_stop_between_two_sources_keeps_what_was_stored(store) -> None:
+    """``confirm`` raising (the daemon's stop) ends the loop: the sources confirmed are
+    committed, the next one is not stored at all."""
     run_id = _prepare(store)
-    monkeypatch.setenv(CRASH_ENV, point)  # read in the forked writer only
-    writer = StoreWriter(store, len(SOURCES), allow_threads=True)
-    outcomes = _store_all(store, run_id, writer)
-    assert not writer.forked  # it died, and the check went on without it
-    assert outcomes == inline[0]
-    assert _contents(store) == inline[1]  # one entry per source; failures counted once
+    confirmed: list[str] = []
+
+    def stop_after_two(outcome: SourceOutcome) -> None:
+        confirmed.append(outcome.source_id)
+        if len(confirmed) == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        _store_all(store, run_id, _results(), stop_after_two)
+    stored = _stored(store)
+    assert [e[0] for e in stored["entries"]] == SOURCES[:2]
+    assert {key.split("/")[0] for _source, key in stored["findings"]} == {SOURCES[1]}
 
 
 def test_an_error_while_storing_reaches_the_caller(store) -> None:
     run_id = _prepare(store)
     unknown = SourceResult("not-configured", Category.OK,
                            findings=[Finding(key="k", title="t", kind="post")])
-    writer = StoreWriter(store, len(SOURCES), allow_threads=True)
-    with writer, pytest.raises(Exception, match="(?i)foreign key|violates|constraint"):
-        asyncio.run(store_as_polled(_yielding([unknown]), writer, run_id,
-                                    {"not-configured": INTERVAL}, lambda: NOW, print))
-
-
-def test_sources_with_host_names_are_parsed_and_stored_in_forked_workers(tmp_path) -> None:
-    """Host names are resolved in a thread pool, and forking is only safe without
-    threads: the workers fork before the poll, so a real check still uses them."""
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    probe = Path(__file__).with_name("workers_probe.py")
-    done = subprocess.run([sys.executable, str(probe), f"sqlite:///{tmp_path / 's.sqlite'}"],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout)
-    assert seen["categories"] == ["ok"]
-    assert seen["threads"] > 1  # the resolver's threads ran during the poll
-    assert seen["parsed_by"] and seen["me"] not in seen["parsed_by"]  # not in the loop
-    assert seen["writer_forked"]
+    with pytest.raises(Exception, match="(?i)foreign key|violates|constraint"):
+        asyncio.run(store_as_completed(_yielding([unknown]), store, run_id,
+                                       {"not-configured": INTERVAL}, lambda: NOW, print))
+    assert _stored(store)["entries"] == []  # nothing of it committed

@@ -91,7 +91,7 @@ def inbox():
         yield server
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(300)
 def test_three_workers_split_the_polling_and_survive_a_kill(
     tmp_path: Path, backend: str, inbox
 ) -> None:
@@ -113,16 +113,22 @@ def test_three_workers_split_the_polling_and_survive_a_kill(
 
         workers = [start(config_path, "run", "--log-json", log=tmp_path / f"w{n}.log")
                    for n in range(3)]
-        started = time.monotonic()
         try:
             victim = workers[0]
-            time.sleep(6)
-            in_flight = wait_for(lambda: leased_by(_holder(victim)), timeout=15,
+            in_flight = wait_for(lambda: leased_by(_holder(victim)), timeout=30,
                                  what="the first worker in the middle of a batch")
             victim.process.send_signal(signal.SIGKILL)
             victim.process.wait(timeout=10)
             killed_at = time.monotonic()
-            time.sleep(max(0.0, 26 - (killed_at - started)))
+            in_flight_feeds = {int(source.removeprefix("feed-")) for source in in_flight}
+
+            def polled_enough() -> bool:
+                return all(server.count(f"/feeds/{feed}.xml") >= 2 for feed in range(FEEDS)) \
+                    and any(t > killed_at for feed in in_flight_feeds
+                            for t in server.times(f"/feeds/{feed}.xml"))
+
+            wait_for(polled_enough, timeout=90, what="every feed polled twice, and one of "
+                     "the killed worker's again")
             stop_at = time.monotonic()
             for worker in workers[1:]:
                 worker.process.send_signal(signal.SIGTERM)
@@ -149,7 +155,6 @@ def test_three_workers_split_the_polling_and_survive_a_kill(
 
     # every source polled again and again; never twice within its interval, except the
     # killed worker's sources in flight, which another worker took over at once
-    in_flight_feeds = {int(source.removeprefix("feed-")) for source in in_flight}
     for feed, seen in times.items():
         before_stop = [t for t in seen if t < stop_at]
         assert len(before_stop) >= 2, f"feed {feed} polled {len(before_stop)} time(s)"

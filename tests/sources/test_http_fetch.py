@@ -157,6 +157,7 @@ def test_invalid_url_is_a_network_outcome():
         ("-3", None),
         (format_datetime(datetime.now(UTC) - timedelta(hours=1), usegmt=True), 0.0),
     ],
+    ids=["none", "empty", "seconds", "spaces", "word", "negative", "past-date"],  # xdist
 )
 def test_retry_after_parsing(header, expected):
     assert _retry_after_seconds(header) == expected

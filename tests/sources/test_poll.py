@@ -1,13 +1,13 @@
 """poll_source and poll_many: pages, validators, parser failures, ordering, isolation."""
 
 import asyncio
+import threading
 import time
 import types
 
 import pydantic
 import pytest
 
-from sources import poll
 from sources.finding import Finding
 from sources.http import Fetcher, FetchSettings
 from sources.outcome import Category
@@ -239,87 +239,15 @@ def test_per_host_limit_holds(server):
     assert time.monotonic() - started >= 0.4  # two waves of two
 
 
-@pytest.mark.parametrize("in_thread", [True, False])
-def test_parse_runs_either_in_a_thread_or_on_the_loop(server, monkeypatch, in_thread):
-    monkeypatch.setattr(poll, "PARSE_IN_THREAD", in_thread)
-    url = server.route("/p", Reply(body=b"a\nb\n"))
-    result = poll_one(SourceJob("s", PAGED, Params(url=url)))
-    assert [f.key for f in result.findings] == ["a", "b"]
+def test_pages_are_parsed_off_the_event_loop_thread(server, monkeypatch):
+    """The loop goes on fetching while a page is parsed (see the module docstring)."""
+    threads = set()
 
+    def noting_thread(response, params):
+        threads.add(threading.get_ident())
+        return parse_paged(response, params)
 
-# --- parsing in a forked parser process ------------------------------------------
-
-
-def parse_or_die(response: HttpResponse, params: Params) -> Parsed:
-    """Toy kind whose parser kills its own process on the body ``die``, as a C-level
-    crash in an XML library would."""
-    import os
-
-    if response.body.strip() == b"die":
-        os._exit(70)
-    return parse_paged(response, params)
-
-
-DEADLY = types.ModuleType("fake_deadly")
-DEADLY.KIND = "deadly"
-DEADLY.Params = Params
-DEADLY.first_url = lambda params: params.url
-DEADLY.parse = parse_or_die
-
-
-def poll_all(jobs, pool):
-    async def go(fetcher):
-        return [r async for r in poll_many(fetcher, jobs, pool)]
-
-    return {r.source_id: r for r in run(go)}
-
-
-def test_a_parser_process_gives_the_same_findings_as_the_loop():
-    with LoopbackServer() as server:
-        for n in range(10):
-            server.route(f"/f{n}", Reply(200, f"a{n}\nb{n}\n".encode()))
-        jobs = [SourceJob(f"s{n}", PAGED, Params(url=server.url(f"/f{n}"))) for n in range(10)]
-        with poll.parse_pool(len(jobs), allow_threads=True) as pool:
-            assert pool is not None
-            in_process = poll_all(jobs, pool)
-        in_loop = poll_all(jobs, None)
-    assert all(r.findings.still_pickled for r in in_process.values())  # passed on as bytes
-    assert not any(r.findings.still_pickled for r in in_loop.values())
-    assert {k: [f.key for f in r.findings] for k, r in in_process.items()} == {
-        k: [f.key for f in r.findings] for k, r in in_loop.items()
-    }
-    assert in_process["s3"].category is Category.OK
-    assert [f.key for f in in_process["s3"].findings] == ["a3", "b3"]
-
-
-def test_a_body_that_kills_the_parser_fails_only_its_source():
-    with LoopbackServer() as server:
-        server.route("/die", Reply(200, b"die"))
-        for n in range(9):
-            server.route(f"/f{n}", Reply(200, f"item{n}\n".encode()))
-        jobs = [SourceJob("killer", DEADLY, Params(url=server.url("/die")))] + [
-            SourceJob(f"s{n}", DEADLY, Params(url=server.url(f"/f{n}"))) for n in range(9)
-        ]
-        with poll.parse_pool(len(jobs), allow_threads=True) as pool:
-            results = poll_all(jobs, pool)
-    killer = results.pop("killer")
-    assert killer.category is Category.PARSE and "parser process died" in killer.message
-    assert {r.category for r in results.values()} == {Category.OK}
-    assert sorted(f.key for r in results.values() for f in r.findings) == sorted(
-        f"item{n}" for n in range(9)
-    )
-
-
-def test_with_other_threads_running_parsing_stays_in_the_loop():
-    with LoopbackServer() as server:  # its thread makes forking unsafe
-        server.route("/f", Reply(200, b"x\n"))
-        jobs = [SourceJob(f"s{n}", PAGED, Params(url=server.url("/f"))) for n in range(8)]
-        with poll.parse_pool(len(jobs)) as pool:
-            assert pool is None  # never forked: parsed in the loop
-            results = poll_all(jobs, pool)
-    assert {r.category for r in results.values()} == {Category.OK}
-
-
-def test_few_sources_parse_in_the_loop():
-    with poll.parse_pool(poll.PARSE_POOL_MIN_SOURCES - 1) as pool:
-        assert pool is None
+    monkeypatch.setattr(PAGED, "parse", noting_thread)
+    result = poll_one(SourceJob("s", PAGED, Params(url=pages(server, 2), max_pages=2)))
+    assert [f.key for f in result.findings] == ["item-1", "item-2"]
+    assert threads and threading.get_ident() not in threads

@@ -80,7 +80,7 @@ class Running:
     def named(self, event: str) -> list[dict]:
         return [e for e in self.events() if e["event"] == event]
 
-    def finish(self, timeout: float = 30) -> int:
+    def finish(self, timeout: float = 120) -> int:
         return self.process.wait(timeout=timeout)
 
     def kill(self) -> None:
