@@ -39,8 +39,8 @@ demo: setup
 		[ $$rc -le 1 ] || { cat $(DEMO)/check-report.txt; exit $$rc; }
 	@echo "== claims the world now contradicts"
 	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --status open --verdict contradicted
-	@echo "== claims overtaken by newer releases"
-	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --status open --rule superseded --verdict stale
+	@echo "== one claim's card: every open cause, and the sentence it could read"
+	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --by-claim --claim us-frontier-thesis
 	@echo "== this week's digest (archived, and the email it would send in $(DEMO)/outbox)"
 	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml digest --week "$$(date -u +%G-W%V)" \
 		--dry-run $(DEMO)/outbox
@@ -48,6 +48,16 @@ demo: setup
 	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml report --out $(DEMO)/dashboard
 	@echo "== done. The store: $(DEMO)/claimwatch.sqlite; the alert email: $(DEMO)/outbox/"
 	@echo "   try: $(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --claim qwen3-release"
+
+# The same example started from the page alone: init drafts the config and the claims.
+demo-from-page: setup
+	@rm -rf $(DEMO) && mkdir -p $(DEMO) && cp $(EXAMPLE)/page.md $(DEMO)/
+	@$(BIN)/claimwatch init --from-page $(DEMO)/page.md --dir $(DEMO)
+	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml check --all \
+		--replay $(EXAMPLE)/snapshot --alerts-dry-run $(DEMO)/outbox \
+		> $(DEMO)/check-report.txt; rc=$$?; tail -n 1 $(DEMO)/check-report.txt; \
+		[ $$rc -le 1 ] || { cat $(DEMO)/check-report.txt; exit $$rc; }
+	@$(BIN)/claimwatch --config $(DEMO)/claimwatch.toml flags list --status open --verdict contradicted
 
 test: setup
 	$(BIN)/ruff check .

@@ -11,6 +11,12 @@ fair measure on a shared machine: wall time also counts other processes' turns.
 Measured 2026-11 (2 cores, other test suites running): 1x 8.4 s CPU / 8.8 s wall,
 2x 2.04, 5x 5.19, 10x 10.90 times the 1x time; 4.3 GB peak at 10x. About 60% of the
 time is building the World, most of it ``parse_model_name`` (~15 us a name).
+
+Claims also carry roles (10% a baseline, 1% leaders, 1% closed names). Measured
+2026-12-02 with eight helpers' suites sharing the 2 cores (load ~9): 1x 19.7-21.1 s
+CPU (World 11.8-12.8 s), 2x 2.44 times the 1x time; the code before roles and release
+evidence took 15.0 s CPU (World 10.5 s) at 1x in the same minutes. 5x and 10x were
+not run under that load.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rules.asof import AsOf, Precision  # noqa: E402
-from rules.claim import Claim  # noqa: E402
+from rules.claim import Claim, Leaders  # noqa: E402
 from rules.engine import World, evaluate_all  # noqa: E402
 from rules.observed import Observation, SourceHealth  # noqa: E402
 from sources.finding import Finding  # noqa: E402
@@ -185,6 +191,14 @@ def _claim(rng: random.Random, n: int, repo_ids: list[str], source_ids: list[str
     exists = tuple(rng.sample(repo_ids, rng.randrange(3))) if rng.random() < 0.2 else ()
     if exists and rng.random() < 0.3:
         exists = exists + ("Qwen/Qwen3-72B",)
+    roles = rng.random()
+    baseline = (rng.choice(FRONTIER).format(g=rng.choice(FRONTIER_GENERATIONS)),) if (
+        roles < 0.1
+    ) else ()
+    leaders = Leaders(("Llama 4", "Mistral"), rng.choice(["us", "china"])) if (
+        0.1 <= roles < 0.11
+    ) else None
+    closed = ("Kimi", "ERNIE 4.0") if 0.11 <= roles < 0.12 else ()
     return Claim(
         id=f"claim-{n}",
         page="page.md",
@@ -199,6 +213,9 @@ def _claim(rng: random.Random, n: int, repo_ids: list[str], source_ids: list[str
         exists=exists,
         keywords=tuple(rng.sample(KEYWORDS, rng.randrange(4))) if rng.random() < 0.5 else (),
         watch=tuple(rng.sample(source_ids, rng.randrange(1, 4))) if rng.random() < 0.4 else (),
+        baseline=baseline,
+        leaders=leaders,
+        closed=closed,
     )
 
 

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
 from monitor import exitcodes
 from monitor.context import AppContext, actor, fail, utcnow
 from monitor.problems import ConfigError
 from rules.asof import AsOf
+from rules.claim import Claim
+from rules.engine import evaluate_all
 from storage import claims as claim_store
+from storage import findings as finding_store
 from storage import flags as flag_store
+from storage import sources as source_store
 from storage.models import ClaimRow
 
 
@@ -169,10 +175,11 @@ def verify(
     if when.start > today:
         raise click.BadParameter("a claim cannot be verified in the future", param_hint="--as-of")
     who, now = actor(by), utcnow()
+    notes: list[str] = []
     with app.store.session() as session:
         try:
             row = claim_store.verify_claim(
-                session, claim_id, as_of=when, now=now, by=who, text=text
+                session, claim_id, as_of=when, now=now, by=who, text=text, notes=notes
             )
         except KeyError:
             raise fail(
@@ -182,7 +189,21 @@ def verify(
             session, claim_id, now=now, by=who, note=f"claim verified as of {when}"
         )
         click.echo(f"{claim_id}: verified as of {when}; {len(resolved)} flag(s) resolved")
+        for note in notes:
+            click.echo(f"  the new text states {note}")
+        _echo_still_flagged(session, claim_store.row_to_claim(row), now)
         click.echo(
             f'remember to update {row.file or "the claims file"}: as_of = "{when}"'
-            + (" and the new text" if text else "")
+            + (" and the new text" + (" and expectations" if notes else "") if text else "")
         )
+
+
+def _echo_still_flagged(session: Session, claim: Claim, now: datetime) -> None:
+    """What the next check would still raise on the verified claim, from what is stored."""
+    evaluation = evaluate_all(
+        [claim], finding_store.observations(session), source_store.health(session), now
+    )
+    for verdict in sorted(evaluation.verdicts, key=lambda v: v.status.rank):
+        click.echo(f"  still {verdict.status}: {verdict.reason}")
+    if not evaluation.verdicts:
+        click.echo("  nothing stored contradicts the verified claim")

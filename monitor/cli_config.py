@@ -10,6 +10,7 @@ import click
 from monitor import exitcodes
 from monitor.context import AppContext, fail
 from monitor.problems import ConfigError
+from rules.claim import family_assumption
 
 SCAFFOLD = ("claimwatch.toml", "claims.toml")
 
@@ -72,3 +73,7 @@ def config_check(app: AppContext) -> None:
         f"{config.path}: ok — {len(config.sources)} sources, {len(claims)} claims "
         f"in {len(config.claims_files)} file(s)"
     )
+    for claim in claims:
+        assumed = family_assumption(claim)
+        if assumed:
+            click.echo(f"note: claim {claim.id!r}: {assumed} (legacy key; write the role)")

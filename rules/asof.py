@@ -63,6 +63,31 @@ class AsOf:
         """The first instant after the period, in UTC."""
         return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=UTC)
 
+    @property
+    def counts_from(self) -> date:
+        """Where age and news count from: the end of the period, but 1 July for a year.
+
+        "as of 2025" counted from 2025-12-31 would keep a claim silent for a whole year
+        (and a claim of the current year silent until next year); the middle of the year
+        is the period's expected moment, so a year-only claim ages like a dated one.
+        """
+        if self.precision is Precision.YEAR:
+            return date(self.start.year, 7, 1)
+        return self.end
+
+    @property
+    def news_after(self) -> datetime:
+        """The first instant whose news the claim could not know: after the period,
+        or 1 July for a year (see ``counts_from``)."""
+        if self.precision is Precision.YEAR:
+            return datetime.combine(self.counts_from, time.min, tzinfo=UTC)
+        return self.end_utc
+
+    def compare(self, moment: datetime | date) -> int:
+        """-1 when ``moment`` is before the period, 0 within it, 1 after it."""
+        day = moment.astimezone(UTC).date() if isinstance(moment, datetime) else moment
+        return -1 if day < self.start else (1 if day > self.end else 0)
+
     def contains(self, moment: datetime | date) -> bool:
         day = moment.astimezone(UTC).date() if isinstance(moment, datetime) else moment
         return self.start <= day <= self.end

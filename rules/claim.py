@@ -65,6 +65,15 @@ class Claim:
     closed: tuple[str, ...] = ()
     open: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # The legacy ``family`` becomes roles here, so every way a claim is built (claims
+        # file, store, tests) reads the same: see ``family_roles``.
+        about, latest = family_roles(self)
+        if about is not None:
+            object.__setattr__(self, "about", about)
+        if latest:
+            object.__setattr__(self, "latest", latest)
+
     @property
     def has_expectations(self) -> bool:
         return bool(
@@ -72,3 +81,30 @@ class Claim:
             or self.latest or self.baseline or self.about or self.leaders
             or self.closed or self.open
         )
+
+
+def family_roles(claim: Claim) -> tuple[str | None, tuple[str, ...]]:
+    """The roles a legacy ``family`` stands for, when the claim states no role itself.
+
+    With ``released``, ``license`` or ``exists`` the family is the fact's scope
+    (``about``) only: a licence or a release date does not say "the latest". Alone, it
+    names the latest of its line, unless the claim is historical (``review_every`` is
+    "never"), which is never superseded. Returns (about, latest); (None, ()) when
+    nothing is assumed.
+    """
+    if not claim.family or claim.latest or claim.baseline or claim.about:
+        return None, ()
+    if claim.released or claim.license or claim.exists or claim.review_every is None:
+        return claim.family, ()
+    return None, (claim.family,)
+
+
+def family_assumption(claim: Claim) -> str | None:
+    """What the loader assumed a legacy ``family`` means, for ``config check``."""
+    if not claim.family:
+        return None
+    if claim.latest == (claim.family,) and not claim.about:
+        return f'family = "{claim.family}" read as latest = ["{claim.family}"]'
+    if claim.about == claim.family and not claim.latest:
+        return f'family = "{claim.family}" read as about = "{claim.family}"'
+    return f'family = "{claim.family}" ignored: the claim states its roles'

@@ -19,9 +19,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cmp_to_key
+from functools import cmp_to_key, lru_cache
 
 from rules.claim import Claim
+from rules.evidence import is_release
 from rules.observed import Observation, SourceHealth
 from rules.verdict import Evidence, Status, Verdict
 from rules.versions import ModelName, generation_key, is_newer, parse_model_name
@@ -39,6 +40,12 @@ Watch = frozenset[str] | None  # None: every source
 def words(text: str) -> tuple[str, ...]:
     """Lower-cased words of a text: "Qwen3.5-Plus: Towards..." -> ("qwen3.5", "plus", "towards")."""
     return tuple(map(sys.intern, _WORD.findall(text.lower())))  # one string per word
+
+
+@lru_cache(maxsize=4096)
+def lab_words(lab: str) -> frozenset[str]:
+    """The words of a source's lab, once per lab: "Moonshot AI" -> {"moonshot", "ai"}."""
+    return frozenset(words(lab))
 
 
 def has_phrase(text_words: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -76,6 +83,7 @@ class Entry:
     stamp: float  # ``time`` as POSIX seconds, -inf when unknown
     name: ModelName | None
     words: tuple[str, ...]
+    release: bool  # evidence of a release, not a mere mention (rules/evidence.py)
 
     @property
     def title(self) -> str:
@@ -194,6 +202,11 @@ class Generation:
     def add_model(self, entry: Entry) -> None:
         self._models.append(entry)
 
+    @property
+    def models(self) -> list[Entry]:
+        """The generation's hub repos, in the order they were read."""
+        return self._models
+
     def licenses(self, watch: Watch) -> Licenses:
         """Hub repos by lower-cased license, for the watched sources."""
         if self._by_source is None:
@@ -246,6 +259,10 @@ class World:
         self._owner_sources: dict[str, set[str]] = {}  # lower-cased hub owner -> sources
         self._model_counts: dict[str, int] = {}  # source -> hub repos it listed
         self._names: dict[str, ModelName | None] = {}
+        self._newest: dict[str, list[Entry]] = {}
+        self._regional: dict[tuple[str, bool], list[Entry]] = {}
+        # answers rules share between claims that ask the same (rules/leaders.py, weights.py)
+        self.memo: dict[tuple[object, ...], object] = {}
         unknown: set[str] = set()
         entries = [self._read(observation, unknown) for observation in observations]
         self._file(entries)
@@ -275,6 +292,7 @@ class World:
             stamp,
             name,
             words(text or ""),
+            is_release(finding.kind, finding.title, name, self.model_name),
         )
 
     def _file(self, entries: list[Entry]) -> None:
@@ -377,6 +395,31 @@ class World:
     def repo_count(self, source_id: str) -> int:
         return self._model_counts.get(source_id, 0)
 
+    def releases_in(self, region: str, open_weights: bool) -> list[Entry]:
+        """Hub repos (or, not ``open_weights``, any release evidence) of the sources of a
+        region, oldest first."""
+        key = (region, open_weights)
+        if key not in self._regional:
+            found = (
+                e for entries in self.by_source.values() for e in entries
+                if e.observation.region == region and e.time is not None
+                and (e.kind == "model" if open_weights else e.release)
+            )
+            self._regional[key] = sorted(found, key=_oldest_key)
+        return self._regional[key]
+
+    def newest(self, watch: Watch, limit: int = EVIDENCE_LIMIT) -> list[Entry]:
+        """The newest timed findings of the watched sources (of all when None)."""
+        sources = sorted(self.by_source) if watch is None else sorted(watch)
+        tops = [self._newest_of(source_id) for source_id in sources]
+        return heapq.nlargest(limit, (e for top in tops for e in top), key=_stamp)
+
+    def _newest_of(self, source_id: str) -> list[Entry]:
+        if source_id not in self._newest:
+            timed = (e for e in self.by_source.get(source_id, ()) if e.time is not None)
+            self._newest[source_id] = heapq.nlargest(EVIDENCE_LIMIT, timed, key=_stamp)
+        return self._newest[source_id]
+
 
 def _compare_generations(a: Generation, b: Generation) -> int:
     if is_newer(a.name, b.name):
@@ -402,9 +445,11 @@ def evaluate_all(
 ) -> Evaluation:
     """Run every rule on every claim; keep the stale, contradicted and review verdicts.
 
-    A claim with no expectations is only checked for age.
+    A claim with no expectations is only checked for age. A claim's verdicts that
+    propose edits share one suggestion: the sentence with every edit made.
     """
     from rules.registry import RULES  # the rule modules import this one
+    from rules.suggest import with_suggestion
 
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (UTC)")
@@ -414,9 +459,13 @@ def evaluate_all(
     with _no_cyclic_collection():
         world = World(observations, health)
         for claim in claims:
-            for rule in everything if claim.has_expectations else age_only:
-                found = rule.evaluate(claim, world, now)
-                verdicts.extend(v for v in found if v.status is not Status.FRESH)
+            found = [
+                verdict
+                for rule in (everything if claim.has_expectations else age_only)
+                for verdict in rule.evaluate(claim, world, now)
+                if verdict.status is not Status.FRESH
+            ]
+            verdicts.extend(with_suggestion(claim, found))
         unknown_names = world.unknown_names
         del world  # freed by reference counting before the collector looks at it
     return Evaluation(verdicts, unknown_names)

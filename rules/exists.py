@@ -14,6 +14,7 @@ from itertools import islice
 
 from rules.claim import Claim
 from rules.engine import Watch, World, watch_of
+from rules.suggest import find_span
 from rules.verdict import Status, Verdict
 from rules.versions import same_generation
 
@@ -55,6 +56,7 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
                 evidence=tuple(
                     entry.evidence() for match in close for entry in world.repos(match, watch)[:1]
                 ),
+                edits=_rename(claim.text, name, close[0]) if close else (),
             )
         )
     return verdicts
@@ -73,3 +75,9 @@ def _close_matches(world: World, name: str, owner: str | None, watch: Watch) -> 
             candidates.update((e.key.lower(), e.key) for e in islice(watched, CANDIDATES))
     close = difflib.get_close_matches(name.lower(), candidates, n=3, cutoff=0.8)
     return [candidates[match] for match in close]
+
+
+def _rename(text: str, name: str, existing: str) -> tuple[tuple[str, str], ...]:
+    """The missing repo's name as the sentence writes it -> the close existing one's."""
+    old, new = name.rpartition("/")[2], existing.rpartition("/")[2]
+    return ((old, new),) if find_span(text, old) >= 0 else ()

@@ -1,4 +1,7 @@
-"""Rule ``license``: the family's hub repos carry the license the claim states.
+"""Rule ``license``: the hub repos of the model the claim is about carry its license.
+
+The scope is the ``about`` role (never ``latest``: a licence claim does not say the model
+is the newest).
 
 Licenses are the hub's ids ("apache-2.0", "mit", "other"), compared case-insensitively;
 a repo without one is ignored. When most repos of the family differ the claim is
@@ -13,6 +16,7 @@ from itertools import chain, islice
 
 from rules.claim import Claim
 from rules.engine import EVIDENCE_LIMIT, Licenses, World, generation_id, watch_of
+from rules.suggest import find_span
 from rules.verdict import Status, Verdict
 from rules.versions import same_generation
 
@@ -35,8 +39,8 @@ def license_label(hub_id: str) -> str:
 
 
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
-    claimed = world.model_name(claim.family) if claim.family else None
-    if claimed is None or not claimed.generation or not claim.license:
+    claimed = world.model_name(claim.about) if claim.about else None
+    if claimed is None or not claim.license:
         return []
     expected = claim.license.strip().lower()
     found = Licenses()
@@ -62,10 +66,10 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
     verb = "says" if matching == 1 else "say"
     rest = f"{matching} {verb} {expected}" if matching else f"none say {expected}"
     if contradicted:
-        suggestion = f"{claim.family} ({license_label(most_common)})"
+        suggestion = f"{claim.about} ({license_label(most_common)})"
         cause = f"{NAME}:{generation_id(claimed)}:{expected}"
     else:
-        suggestion = f"{claim.family} ({license_label(expected)}; some repos under other licenses)"
+        suggestion = f"{claim.about} ({license_label(expected)}; some repos under other licenses)"
         cause = f"{NAME}:{generation_id(claimed)}:{expected}:mixed"
     evidence = islice(chain.from_iterable(found.oldest(v) for v in differing), EVIDENCE_LIMIT)
     return [
@@ -75,10 +79,11 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
             status=Status.CONTRADICTED if contradicted else Status.REVIEW,
             cause=cause,
             reason=(
-                f"{count} of {total} {claim.family} repos on the Hugging Face Hub {said}; {rest}."
+                f"{count} of {total} {claim.about} repos on the Hugging Face Hub {said}; {rest}."
             ),
             suggestion=suggestion,
             evidence=tuple(entry.evidence() for entry in evidence),
+            edits=_licence_edits(claim.text, expected, most_common) if contradicted else (),
         )
     ]
 
@@ -91,3 +96,16 @@ def _says(found: Licenses, value: str, with_count: bool = True) -> str:
     verb = "says" if count == 1 else "say"
     prefix = f"{count} " if with_count else ""
     return f"{prefix}{verb} '{value}' ({names}{more})"
+
+
+def licence_ids() -> dict[str, str]:
+    """Each licence as a page writes it, lower-cased -> the hub id: "apache 2.0" -> ..."""
+    return {label.lower(): hub_id for hub_id, label in _LABELS.items() if hub_id != "other"}
+
+
+def _licence_edits(text: str, expected: str, found: str) -> tuple[tuple[str, str], ...]:
+    """The claimed licence as the sentence writes it -> the hubs' one, written alike."""
+    if found == "other" or expected not in _LABELS or found not in _LABELS:
+        return ()  # a custom licence has no one spelling to write in its place
+    written, new = license_label(expected), license_label(found)
+    return ((written, new),) if find_span(text, written) >= 0 else ()

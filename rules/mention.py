@@ -2,8 +2,9 @@
 
 A keyword matches whole words, case-insensitively, in a finding's title or summary
 ("Qwen3" matches "Qwen3-Coder: ..." but not "Qwen3.5" or "Qwen3Guard"). One verdict per
-keyword, citing the newest matching findings; the cause names the keyword only, so a
-dismissed flag stays dismissed however much more news arrives.
+keyword, citing the newest matching findings. News counts from the end of the as-of
+period, or from 1 July for a year-only as-of (``AsOf.news_after``). The cause names the
+keyword only, so a dismissed flag stays dismissed however much more news arrives.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
         if not phrase or phrase in seen:
             continue
         seen.add(phrase)
-        found = world.mentions(phrase, watch_of(claim), after=claim.as_of.end_utc, until=now)
+        found = world.mentions(phrase, watch_of(claim), after=claim.as_of.news_after, until=now)
         newest = list(islice(found, EVIDENCE_LIMIT))
         if not newest:
             continue

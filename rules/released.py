@@ -1,7 +1,11 @@
-"""Rule ``released``: the family first appeared within the period the claim states.
+"""Rule ``released``: the model the claim is about (``about``) came out when it says.
 
-The earliest evidence counts: hub repos of the generation (created time), its releases,
-and posts whose title names the family. Later fine-tunes and updates change nothing.
+The earliest *release* evidence across the watched sources counts (rules/evidence.py):
+hub repos of the generation (created time), its releases, and posts whose title
+announces it; a post that only mentions the model never dates it. Later fine-tunes and
+updates change nothing. Periods compare at the claim's precision ("2025" holds for any
+day of 2025). The suggestion is the claim's sentence with the date corrected in place
+("April 2026" -> "April 2025") when the sentence carries it.
 Evidence earlier than the period contradicts the claim. Evidence only later than the
 period contradicts it when a source of that evidence lists completely (so an earlier
 item would have been seen); otherwise a person should review.
@@ -19,6 +23,7 @@ from rules.asof import AsOf, Precision
 from rules.claim import Claim
 from rules.engine import EVIDENCE_LIMIT, Entry, World, generation_id, watch_of, words
 from rules.license import license_label
+from rules.suggest import find_span
 from rules.verdict import Status, Verdict
 from rules.versions import same_generation
 
@@ -32,15 +37,15 @@ _NOUNS = {
 
 
 def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
-    if not claim.family or claim.released is None:
+    if not claim.about or claim.released is None:
         return []
     earliest = _earliest_evidence(claim, world, now)
     first = earliest[0] if earliest else None
     if first is None or first.time is None or claim.released.contains(first.time):
         return []
-    claimed = world.model_name(claim.family)
+    claimed = world.model_name(claim.about)
     family_id = (
-        generation_id(claimed) if claimed and claimed.generation else claim.family.strip().lower()
+        generation_id(claimed) if claimed and claimed.generation else claim.about.strip().lower()
     )
     if first.time < claim.released.start_utc:
         status = Status.CONTRADICTED
@@ -48,6 +53,7 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
         complete = any(_lists_completely(world, entry.source_id) for entry in earliest)
         status = Status.CONTRADICTED if complete else Status.REVIEW
     license_part = f"{license_label(claim.license)}, " if claim.license else ""
+    period = _period(first, claim.released)
     return [
         Verdict(
             claim_id=claim.id,
@@ -55,19 +61,28 @@ def evaluate(claim: Claim, world: World, now: datetime) -> list[Verdict]:
             status=status,
             cause=f"{NAME}:{family_id}:{claim.released}",
             reason=(
-                f"{claim.family} {_NOUNS.get(first.kind, 'first appeared')} {_days(earliest)}"
+                f"{claim.about} {_NOUNS.get(first.kind, 'first appeared')} {_days(earliest)}"
                 f"{_where(first)}; the claim says {claim.released.human()}."
             ),
-            suggestion=f"{claim.family} ({license_part}{_period(first, claim.released).human()})",
+            suggestion=f"{claim.about} ({license_part}{period.human()})",
             evidence=tuple(entry.evidence() for entry in earliest),
+            edits=_date_edits(claim.text, claim.released, period),
         )
     ]
 
 
+def _date_edits(text: str, claimed: AsOf, found: AsOf) -> tuple[tuple[str, str], ...]:
+    """The claimed date as the sentence writes it -> the found one, written alike."""
+    for old, new in ((claimed.human(), found.human()), (str(claimed), str(found))):
+        if find_span(text, old) >= 0:
+            return ((old, new),)
+    return ()
+
+
 def _earliest_evidence(claim: Claim, world: World, now: datetime) -> list[Entry]:
     watch = watch_of(claim)
-    streams = [world.posts_naming(words(claim.family or ""), watch, until=now)]
-    claimed = world.model_name(claim.family or "")
+    streams = [world.posts_naming(words(claim.about or ""), watch, until=now)]
+    claimed = world.model_name(claim.about or "")
     if claimed is not None and claimed.generation:
         streams.extend(
             generation.timeline.walk(watch, until=now.timestamp())
@@ -75,7 +90,8 @@ def _earliest_evidence(claim: Claim, world: World, now: datetime) -> list[Entry]
             if same_generation(generation.name, claimed)
         )
     merged = heapq.merge(*streams, key=attrgetter("stamp"))
-    return list(islice(_unique(merged), EVIDENCE_LIMIT))
+    releases = (entry for entry in merged if entry.release)
+    return list(islice(_unique(releases), EVIDENCE_LIMIT))
 
 
 def _unique(entries: Iterable[Entry]) -> Iterator[Entry]:

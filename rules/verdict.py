@@ -37,7 +37,9 @@ class Verdict:
     ``cause`` identifies *why* in a stable way ("superseded:qwen:3.5"), so the same
     cause seen again on the next check is recognised and not raised twice.
     ``reason`` says in one sentence what changed; ``suggestion`` what the text could
-    become (may be empty).
+    become (may be empty). ``edits`` are the in-place replacements (old span, new span)
+    the rule proposes for the claim's sentence; the engine composes every verdict's
+    edits of a claim into one edited sentence (rules/suggest.py).
     """
 
     claim_id: str
@@ -47,3 +49,4 @@ class Verdict:
     reason: str
     suggestion: str = ""
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    edits: tuple[tuple[str, str], ...] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from rules.asof import AsOf
 from rules.claim import Claim, Leaders
 from rules.duration import format_duration, parse_duration
+from rules.restate import restate
 from storage.models import ClaimRevisionRow, ClaimRow
 
 _FIELDS = ("page", "section", "text", "subject", "as_of", "review_every", "expectations")
@@ -34,12 +35,21 @@ class SyncReport:
 
 
 def claim_values(claim: Claim) -> dict[str, Any]:
-    """The stored form of a claim's fields."""
+    """The stored form of a claim's fields.
+
+    Roles that the legacy ``family`` implies are not stored: reading the row derives
+    them again, so rows of older versions and of this one read and write alike.
+    """
+    about, latest = claim.about, claim.latest
+    if claim.family:
+        implied = replace(claim, about=None, latest=())
+        if (implied.about, implied.latest) == (about, latest):
+            about, latest = None, ()
     expectations: dict[str, Any] = {
         "family": claim.family, "license": claim.license,
         "released": str(claim.released) if claim.released else None,
         "exists": list(claim.exists), "keywords": list(claim.keywords), "watch": list(claim.watch),
-        "latest": list(claim.latest), "baseline": list(claim.baseline), "about": claim.about,
+        "latest": list(latest), "baseline": list(claim.baseline), "about": about,
         "leaders": {"names": list(claim.leaders.names), "region": claim.leaders.region,
                     "weights": claim.leaders.weights} if claim.leaders else None,
         "closed": list(claim.closed), "open": list(claim.open),
@@ -87,14 +97,20 @@ def sync_claims(
 
     Idempotent: loading the same files twice changes nothing. A claim whose file
     values did not change since the last load keeps what ``verify`` set; a claim no
-    longer in any file is retired (its flags are kept).
+    longer in any file is retired (its flags are kept). A claim re-worded in its file
+    has its expectations follow the edit, as ``verify --text`` does (rules/restate.py).
     """
     report = SyncReport()
     rows = {row.id: row for row in session.scalars(select(ClaimRow))}
     for claim in claims:
-        values = claim_values(claim)
-        digest = _digest(values)
+        digest = _digest(claim_values(claim))
         row = rows.get(claim.id)
+        if row is not None and row.file_digest != digest:
+            loaded = _loaded_text(row)
+            if loaded is not None and loaded != claim.text:
+                # the editor re-worded the claim in its file: the roles follow the edit
+                claim = restate(replace(claim, text=loaded), claim.text)[0]
+        values = claim_values(claim)
         if row is None:
             row = ClaimRow(id=claim.id, **values, file=(files or {}).get(claim.id, ""),
                            file_digest=digest, status="active", created_at=now, updated_at=now)
@@ -124,6 +140,14 @@ def sync_claims(
             _revision(session, row.id, now, by, "retired", {}, {})
             report.retired.append(row.id)
     return report
+
+
+def _loaded_text(row: ClaimRow) -> str | None:
+    """The text the claims file last gave this claim (``verify`` may have changed it since)."""
+    for revision in reversed(row.revisions):
+        if revision.action in ("created", "updated") and "text" in (revision.after or {}):
+            return str(revision.after["text"])
+    return None
 
 
 def _revision(session: Session, claim_id: str, now: datetime, by: str, action: str,
@@ -156,15 +180,25 @@ def list_claims(session: Session, *, status: str | None = None,
 
 
 def verify_claim(session: Session, claim_id: str, *, as_of: AsOf, now: datetime, by: str,
-                 text: str | None = None, expectations: dict[str, Any] | None = None) -> ClaimRow:
-    """Re-date a claim (and optionally re-word it); the caller resolves its flags."""
+                 text: str | None = None, expectations: dict[str, Any] | None = None,
+                 notes: list[str] | None = None) -> ClaimRow:
+    """Re-date a claim (and optionally re-word it); the caller resolves its flags.
+
+    New text re-derives the expectations it states (rules/restate.py): a replaced model
+    name moves its role, a corrected date moves ``released``. ``notes``, when given, is
+    filled with what changed.
+    """
     row = session.get(ClaimRow, claim_id)
     if row is None:
         raise KeyError(f"no claim {claim_id!r}")
     before = {"as_of": row.as_of, "text": row.text, "expectations": row.expectations}
     row.as_of = str(as_of)
-    if text:
+    if text and text != row.text:
+        restated, changed = restate(row_to_claim(row), text)
         row.text = text
+        row.expectations = claim_values(restated)["expectations"]
+        if notes is not None:
+            notes.extend(changed)
     if expectations:
         row.expectations = {**row.expectations, **expectations}
     row.updated_at = now

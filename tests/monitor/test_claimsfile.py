@@ -121,3 +121,56 @@ region = "mars"
 """
     with pytest.raises(ConfigError, match="region"):
         load_claims([_write(tmp_path, text)])
+
+
+@pytest.mark.parametrize(
+    ("extra", "about", "latest", "note"),
+    [
+        # a family with a fact is that fact's scope only: a licence is not "the latest"
+        ('license = "apache-2.0"', "Qwen3", (), 'read as about = "Qwen3"'),
+        ('released = "2025-04"', "Qwen3", (), 'read as about = "Qwen3"'),
+        ('exists = ["Qwen/Qwen3-8B"]', "Qwen3", (), 'read as about = "Qwen3"'),
+        # alone, it names the latest of its line
+        ("", None, ("Qwen3",), 'read as latest = ["Qwen3"]'),
+        # explicit roles win over the legacy key
+        ('baseline = ["Qwen3"]', None, (), "ignored: the claim states its roles"),
+    ],
+)
+def test_legacy_family_maps_onto_roles_and_config_check_says_so(
+    tmp_path: Path, extra: str, about, latest, note
+) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+    from tests.conftest import write_config
+
+    claims = f"""
+[[claim]]
+id = "q"
+page = "p"
+text = "Qwen3"
+as_of = "2025-04"
+review_every = "90d"
+family = "Qwen3"
+{extra}
+"""
+    (claim,) = load_claims([_write(tmp_path, claims)])
+    assert (claim.about, claim.latest) == (about, latest)
+    config = write_config(tmp_path / "cfg", claims=claims)
+    result = CliRunner().invoke(cli, ["--config", str(config), "config", "check"])
+    assert result.exit_code == 0, result.output
+    assert f"note: claim 'q': family = \"Qwen3\" {note}" in result.output
+
+
+def test_a_historical_family_is_never_read_as_latest(tmp_path: Path) -> None:
+    text = """
+[[claim]]
+id = "glm"
+page = "p"
+text = "GLM-4.5 came out in July 2025"
+as_of = "2025-07"
+review_every = "never"
+family = "GLM-4.5"
+"""
+    (claim,) = load_claims([_write(tmp_path, text)])
+    assert claim.latest == () and claim.about == "GLM-4.5"

@@ -4,7 +4,7 @@ import pytest
 
 from rules import age
 from rules.verdict import Status
-from tests.rules.factory import at, claim, run
+from tests.rules.factory import at, claim, post, run
 
 DAY = timedelta(days=1)
 
@@ -12,9 +12,12 @@ DAY = timedelta(days=1)
 @pytest.mark.parametrize(
     ("as_of", "review_every", "now", "stale"),
     [
-        # a year counts from its last day: 2025-12-31 + 90d = 2026-03-31
-        ("2025", 90 * DAY, "2026-03-30T23:59:59", False),
-        ("2025", 90 * DAY, "2026-03-31T00:00", True),
+        # a year counts from 1 July, not its last day: 2025-07-01 + 90d = 2025-09-29
+        ("2025", 90 * DAY, "2025-09-28T23:59:59", False),
+        ("2025", 90 * DAY, "2025-09-29T00:00", True),
+        # so a claim "as of 2026" is not silent until 2027
+        ("2026", 60 * DAY, "2026-08-30T00:00", True),
+        ("2026", 60 * DAY, "2026-06-30T00:00", False),
         # a month from its last day: 2026-04-30 + 30d = 2026-05-30
         ("2026-04", 30 * DAY, "2026-05-29T23:59:59", False),
         ("2026-04", 30 * DAY, "2026-05-30T00:00", True),
@@ -29,7 +32,7 @@ DAY = timedelta(days=1)
         ("2030", 30 * DAY, "2026-01-01", False),
     ],
 )
-def test_stale_once_review_interval_passed_since_period_end(as_of, review_every, now, stale):
+def test_stale_once_review_interval_passed_since_counting_start(as_of, review_every, now, stale):
     verdicts = run(age, claim(as_of, review_every=review_every), [], now)
     assert [v.status for v in verdicts] == ([Status.STALE] if stale else [])
 
@@ -38,9 +41,23 @@ def test_verdict_names_period_and_due_day():
     [verdict] = run(age, claim("2025", review_every=90 * DAY), [], "2026-06-01")
     assert verdict.rule == "age"
     assert verdict.cause == "age:2025"
-    assert "2025" in verdict.reason and "2026-03-31" in verdict.reason and "90d" in verdict.reason
-    assert verdict.suggestion
+    assert "2025" in verdict.reason and "2025-09-29" in verdict.reason and "90d" in verdict.reason
+    assert verdict.suggestion == "Re-check 'Qwen3' and verify it with a new as-of date."
     assert verdict.evidence == ()
+
+
+def test_age_suggestion_lists_the_watched_sources_newest_items_and_invents_nothing():
+    findings = [
+        post("Old news", "2025-01-01", source="blog"),
+        post("Newest news", "2026-05-01", source="blog"),
+        post("Unwatched news", "2026-05-20", source="other"),
+    ]
+    watched = claim("2025", review_every=90 * DAY, watch=("blog",), text="Qwen3 leads")
+    [verdict] = run(age, watched, findings, "2026-06-01")
+    assert verdict.suggestion.startswith("Re-check 'Qwen3' and verify it with a new as-of date")
+    assert "'Newest news' (blog, 2026-05-01)" in verdict.suggestion
+    assert "Unwatched" not in verdict.suggestion and "Qwen3 leads" not in verdict.suggestion
+    assert [e.title for e in verdict.evidence] == ["Newest news", "Old news"]
 
 
 def test_cause_is_stable_until_reverified():
@@ -55,7 +72,7 @@ def test_cause_is_stable_until_reverified():
 @pytest.mark.parametrize(
     ("as_of", "review_every", "due"),
     [
-        ("2025", 90 * DAY, "2026-03-31"),
+        ("2025", 90 * DAY, "2025-09-29"),
         ("2026-04", 30 * DAY, "2026-05-30"),
         ("2026-04-15", 7 * DAY, "2026-04-22"),
     ],

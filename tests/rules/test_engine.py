@@ -81,7 +81,8 @@ def test_every_rule_runs_on_the_seed_page_claim():
         "2026-04",
         id="open-source-qwen3",
         review_every=90 * DAY,
-        family="Qwen3",
+        latest=("Qwen3",),
+        about="Qwen3",
         license="apache-2.0",
         released="2026-04",
         exists=("Qwen/Qwen3-72B", "Qwen/Qwen3-30B-A3B"),
@@ -157,3 +158,36 @@ def test_watched_sources_merge_newest_first():
     world = World(findings, [])
     found = world.mentions(words("Qwen3.5"), frozenset({"one", "two"}), at("2026-01-01"), NOW)
     assert [e.title for e in found] == ["Qwen3.5 b", "Qwen3.5 c", "Qwen3.5 a"]
+
+
+def test_several_stale_subjects_give_one_sentence_with_every_edit():
+    """ "GPT-4o (OpenAI), Claude 3.7 (Anthropic)": both spans replaced, the rest kept."""
+    findings = [
+        post("Introducing GPT-5", "2025-08-07", source="openai"),
+        post("Introducing Claude Opus 4.5", "2025-11-24", source="anthropic"),
+        post("Introducing Claude Sonnet 4.5", "2025-09-29", source="anthropic"),
+    ]
+    frontier = claim(
+        "2025-06",
+        text="The frontier: GPT-4o (OpenAI), Claude 3.7 (Anthropic).",
+        review_every=90 * DAY,
+        latest=("GPT-4o", "Claude 3.7"),
+    )
+    verdicts = [v for v in evaluate_all([frontier], findings, [], NOW).verdicts if v.edits]
+    assert len(verdicts) == 2
+    assert {v.suggestion for v in verdicts} == {
+        "The frontier: GPT-5 (OpenAI), Claude Opus 4.5 (Anthropic)."
+    }
+
+
+def test_a_date_is_corrected_in_place():
+    fact = claim(
+        "2026-04",
+        text="Qwen3 (released April 2026 under Apache 2.0)",
+        review_every=None,
+        about="Qwen3",
+        released="2026-04",
+    )
+    [verdict] = evaluate_all([fact], QWEN3, [], NOW).verdicts
+    assert verdict.rule == "released"
+    assert verdict.suggestion == "Qwen3 (released April 2025 under Apache 2.0)"

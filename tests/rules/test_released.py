@@ -133,3 +133,24 @@ def test_cause_is_stable_as_evidence_grows():
     second = run(released, the_claim, QWEN3 + QWEN3_UPDATES + qwen_blog_posts(), NOW)
     assert first[0].cause == second[0].cause
     assert len(first[0].evidence) == 1 and len(second[0].evidence) == 5
+
+
+def test_a_mention_never_dates_a_release():
+    """A research post naming GPT-5.2 in February is no evidence it came out then."""
+    findings = [post("GPT-5.2 derives a new result in theoretical physics", "2026-02-13")]
+    assert run(released, claim(about="GPT-5.2", released="2026-05"), findings, NOW) == []
+    launch = post("Introducing GPT-5.2", "2025-12-11")
+    [verdict] = run(released, claim(about="GPT-5.2", released="2026-05"),
+                    findings + [launch], NOW)
+    assert verdict.evidence[0].title == "Introducing GPT-5.2"
+    assert [e.title for e in verdict.evidence] == ["Introducing GPT-5.2"]
+
+
+def test_a_late_hub_repo_does_not_date_a_launch_an_earlier_release_dated():
+    launch = post("Introducing ERNIE 4.5", "2025-03-16", source="baidu-blog")
+    late_repo = repo("baidu/ERNIE-4.5-300B-A47B-PT", "2025-06-30", "apache-2.0", "hf-baidu")
+    assert run(released, claim(about="ERNIE 4.5", released="2025-03"),
+               [late_repo, launch], NOW) == []
+    [verdict] = run(released, claim(about="ERNIE 4.5", released="2025-06"),
+                    [late_repo, launch], NOW)
+    assert "('Introducing ERNIE 4.5', baidu-blog)" in verdict.reason

@@ -107,3 +107,30 @@ def test_verified_claim_survives_reloading_an_unchanged_file(store) -> None:
         row = session.get(ClaimRow, "qwen3")
         assert (row.as_of, row.text) == ("2026-11-20", "Qwen3 (Apache 2.0, April 2025)")
         assert row.revisions[-1].action == "verified" and row.revisions[-1].by == "editor"
+
+
+def test_rewording_a_claim_in_its_file_moves_its_roles(store) -> None:
+    """The editor pastes a suggestion into the file's text and leaves the roles: the
+    roles follow the edit, so the fixed flag's cause is gone."""
+    frontier = Claim(
+        id="frontier", page="p", section="s", text="Anthropic's Claude 3.7", subject="Claude",
+        as_of=AsOf.parse("2026"), review_every=timedelta(days=60), latest=("Claude 3.7",),
+    )
+    _sync(store, [frontier])
+    _sync(store, [replace(frontier, text="Anthropic's Claude Opus 5")])
+    with store.session() as session:
+        [claim] = [c for c in claim_store.active_claims(session) if c.id == "frontier"]
+    assert claim.latest == ("Claude Opus 5",)
+    assert not _sync(store, [replace(frontier, text="Anthropic's Claude Opus 5")]).changed
+
+
+def test_a_verified_text_pasted_into_the_file_keeps_the_verified_roles(store) -> None:
+    fact = replace(QWEN, text="Qwen3 (April 2026)")
+    _sync(store, [fact])
+    with store.session() as session:
+        claim_store.verify_claim(session, "qwen3", as_of=AsOf.parse("2026-11"), now=NOW,
+                                 by="editor", text="Qwen3 (April 2025)")
+    _sync(store, [replace(fact, text="Qwen3 (April 2025)", as_of=AsOf.parse("2026-11"))])
+    with store.session() as session:
+        [claim] = [c for c in claim_store.active_claims(session) if c.id == "qwen3"]
+    assert claim.released == AsOf.parse("2025-04")
