@@ -10,7 +10,6 @@ import click
 from monitor import exitcodes
 from monitor.context import AppContext, fail
 from monitor.problems import ConfigError
-from rules.claim import family_assumption
 
 SCAFFOLD = ("claimwatch.toml", "claims.toml")
 
@@ -63,6 +62,7 @@ def config_group() -> None:
 def config_check(app: AppContext) -> None:
     """Validate the config and its claims files; list every mistake (exit 2 if any)."""
     from monitor.claimsfile import load_claims  # pydantic and the source kinds: not for init
+    from rules.claim import family_assumption
 
     config = app.config
     try:
