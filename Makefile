@@ -22,7 +22,7 @@ SUITE  := $(PYTEST) -n $(TEST_WORKERS) -m "not serial" && $(PYTEST) -m serial
 $(BIN)/claimwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,postgres]"
 	@touch $@
 
 setup: $(BIN)/claimwatch

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from monitor import exitcodes
-from monitor.alerts import AlertOutcome, send_alerts
 from monitor.context import AppContext, actor, fail, is_terminal, resolve_dir, utcnow
 from monitor.pipeline import (
     CheckReport,
@@ -25,6 +25,9 @@ from monitor.pipeline import (
 from monitor.problems import ConfigError
 from reports.text import shown, shown_title
 from storage.lock import LockBusy, lease
+
+if TYPE_CHECKING:
+    from monitor.alerts import AlertOutcome
 
 _REPLAY = click.option(
     "--replay",
@@ -180,6 +183,8 @@ def check(
 
 def _send_alerts(app: AppContext, dry_run_dir: Path | None) -> AlertOutcome | None:
     """The alert mail; any trouble is reported, never raised: the check itself is done."""
+    from monitor.alerts import send_alerts  # the reports package: only when alerts are on
+
     try:
         return send_alerts(app.config, app.store, now=utcnow(), dry_run_dir=dry_run_dir)
     except Exception as exc:  # noqa: BLE001 - a side job must not turn a check into a crash

@@ -10,10 +10,7 @@ import click
 from sqlalchemy.orm import Session
 
 from monitor import exitcodes
-from monitor.cli_page import optional_catalog, page_drafts, write_page_ids
 from monitor.context import AppContext, actor, fail, utcnow
-from monitor.importer import render_claims_toml
-from monitor.pipeline import sync_config
 from monitor.problems import ConfigError
 from rules.asof import AsOf
 from rules.claim import Claim
@@ -104,6 +101,8 @@ def show_claim(app: AppContext, claim_id: str) -> None:
 @click.pass_obj
 def load(app: AppContext, by: str | None) -> None:
     """Load the claims files into the store (idempotent; removed claims are retired)."""
+    from monitor.pipeline import sync_config  # the check's machinery: only this command
+
     try:
         report = sync_config(app.config, app.store, now=utcnow(), by=actor(by))
     except ConfigError as exc:
@@ -137,6 +136,10 @@ def import_claims(
 ) -> None:
     """Draft a claims file from a Markdown page: one claim per dated or checkable
     statement, with the expectations its words imply and the sources to watch."""
+    # the page reader (markdown-it) and the catalog: only for this command
+    from monitor.cli_page import optional_catalog, page_drafts, write_page_ids
+    from monitor.importer import render_claims_toml
+
     try:
         when = AsOf.parse(page_date) if page_date else None
     except ValueError as exc:

@@ -8,11 +8,8 @@ from pathlib import Path
 import click
 
 from monitor import exitcodes
-from monitor.claimsfile import load_claims
-from monitor.cli_page import init_from_page
 from monitor.context import AppContext, fail
 from monitor.problems import ConfigError
-from rules.claim import family_assumption
 
 SCAFFOLD = ("claimwatch.toml", "claims.toml")
 
@@ -44,6 +41,8 @@ def init(directory: Path, page_file: Path | None, dir_option: Path | None,
             f"{', '.join(clashes)} already exist in {directory}; nothing written", exitcodes.USAGE
         )
     if page_file is not None:
+        from monitor.cli_page import init_from_page  # the page reader: only with --from-page
+
         init_from_page(directory, page_file, page_date, follow)
         return
     for name in SCAFFOLD:
@@ -62,6 +61,9 @@ def config_group() -> None:
 @click.pass_obj
 def config_check(app: AppContext) -> None:
     """Validate the config and its claims files; list every mistake (exit 2 if any)."""
+    from monitor.claimsfile import load_claims  # pydantic and the source kinds: not for init
+    from rules.claim import family_assumption
+
     config = app.config
     try:
         claims = load_claims(config.claims_files, {s.id for s in config.sources})

@@ -12,12 +12,10 @@ from sqlalchemy import func, select
 
 from monitor import exitcodes
 from monitor.context import AppContext, actor, fail, resolve_dir, utcnow
-from monitor.daemon import DAEMON_LEASE, Daemon, RunOptions, validate
-from monitor.logs import setup_logging
 from monitor.problems import ConfigError
 from storage import runs as run_store
 from storage.db import Store
-from storage.lock import WORKER_LOCK, pid_alive
+from storage.lock import DAEMON_LEASE, WORKER_LOCK, pid_alive
 from storage.models import DeliveryRow, FlagRow, LeaseRow, SourceRow, SourceStateRow
 
 
@@ -58,6 +56,9 @@ def run(
     Exit 0 after a clean stop; 2 when the config or claims have mistakes; 3 when
     another daemon keeps this SQLite store or a run was cut short by the stop.
     """
+    from monitor.daemon import Daemon, RunOptions, validate  # APScheduler: only the daemon
+    from monitor.logs import setup_logging
+
     logger = setup_logging(json_lines=log_json)
     try:
         config = validate(app.config.path)

@@ -9,16 +9,8 @@ from pathlib import Path
 import click
 
 from monitor import exitcodes
-from monitor.catalog import shipped_catalog
-from monitor.cli_page import suggest_drafts
-from monitor.config import find_config, load_config
 from monitor.context import AppContext, fail, resolve_dir
-from monitor.pipeline import fetch_settings
 from monitor.problems import ConfigError
-from monitor.starter import needed_sources, render_sources
-from sources.http import Fetcher
-from sources.poll import SourceJob, poll_source
-from sources.registry import KINDS
 from storage import sources as source_store
 
 
@@ -81,6 +73,11 @@ def list_sources(app: AppContext, as_json: bool) -> None:
 @click.pass_obj
 def test_source(app: AppContext, source_id: str, replay: str | None, limit: int) -> None:
     """Fetch one source once and print what it finds; the store is not touched."""
+    from monitor.pipeline import fetch_settings  # httpx and the check: only to fetch
+    from sources.http import Fetcher
+    from sources.poll import SourceJob, poll_source
+    from sources.registry import KINDS
+
     try:
         source = app.config.source(source_id)
     except KeyError as exc:
@@ -115,6 +112,12 @@ def test_source(app: AppContext, source_id: str, replay: str | None, limit: int)
 def suggest(app: AppContext, path: Path, write: bool) -> None:
     """Print the catalog sources a page (PAGE.md) or claims file (CLAIMS.toml) needs
     that the config lacks; --write appends them to the config."""
+    # the catalog and the page reader: only for this command
+    from monitor.catalog import shipped_catalog
+    from monitor.cli_page import suggest_drafts
+    from monitor.config import find_config, load_config
+    from monitor.starter import needed_sources, render_sources
+
     config = None
     try:
         config = load_config(find_config(app.config_path))

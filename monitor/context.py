@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from monitor import exitcodes
-from monitor.config import Config, column_length, find_config, load_config
-from monitor.problems import ConfigError
-from storage.db import Store, StoreError, open_store
-from storage.models import FlagEventRow
 
-ACTOR_LENGTH = column_length(FlagEventRow.by)  # and ClaimRevisionRow.by, the same
+if TYPE_CHECKING:  # loaded by the first command that reads them: `--help` never does
+    from monitor.config import Config
+    from storage.db import Store
+
+
+@functools.cache
+def actor_length() -> int:
+    """The longest name the store keeps for who acted (the models load with the store)."""
+    from monitor.config import column_length
+    from storage.models import FlagEventRow
+
+    return column_length(FlagEventRow.by)  # and ClaimRevisionRow.by, the same
 
 
 def actor(explicit: str | None = None) -> str:
@@ -31,8 +40,8 @@ def actor(explicit: str | None = None) -> str:
             who, said = getpass.getuser(), "the login name"
         except (KeyError, OSError):
             return "unknown"
-    if len(who) > ACTOR_LENGTH:
-        raise fail(f"{said} is {len(who)} characters; the store keeps at most {ACTOR_LENGTH}",
+    if len(who) > actor_length():
+        raise fail(f"{said} is {len(who)} characters; the store keeps at most {actor_length()}",
                    exitcodes.USAGE)
     return who
 
@@ -77,6 +86,9 @@ class AppContext:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from monitor.config import find_config, load_config
+            from monitor.problems import ConfigError
+
             try:
                 self._config = load_config(find_config(self.config_path))
             except ConfigError as exc:
@@ -86,6 +98,8 @@ class AppContext:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from storage.db import StoreError, open_store
+
             try:
                 self._store = open_store(self.config.store_url)
             except StoreError as exc:

@@ -73,6 +73,7 @@ from monitor.schedule import digest_trigger, pick_due, poll_tick
 from storage import sources as source_store
 from storage.db import Store
 from storage.lock import (
+    DAEMON_LEASE,
     WORKER_LOCK,
     LockBusy,
     holder_id,
@@ -85,7 +86,6 @@ from storage.lock import (
 from storage.models import LeaseRow
 from storage.retention import Retention, prune
 
-DAEMON_LEASE = "daemon"
 DIGEST_LOCK = "digest"
 PRUNE_LOCK = "prune"
 SYNC_WAIT = 30.0  # seconds a worker's config sync waits for the worker lease

@@ -25,16 +25,15 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.config import Config, PageConfig
-from monitor.importer import DraftClaim, PageImportError, import_page
 from monitor.page.follow import Known, Match, Seen, match_statements
 from monitor.page.ids import strip_markers
-from monitor.page.markdown import page_title, read_units
 from rules.asof import AsOf
 from rules.claim import Claim, Leaders
 from rules.duration import parse_duration
@@ -43,6 +42,9 @@ from storage import claims as claim_store
 from storage import flags as flag_store
 from storage.claims import PAGE_CLAIM_FILE
 from storage.models import ClaimRow, FlagRow
+
+if TYPE_CHECKING:  # the page reader (markdown-it) loads only for a config with pages
+    from monitor.importer import DraftClaim
 
 HOLD_WHEN_LOST = 0.5
 TIMEOUT = 30.0
@@ -98,6 +100,8 @@ def sync_with_pages(session: Session, config: Config, claims: Sequence[Claim],
 
 def _follow(session: Session, config: Config, page: PageConfig, claims: Sequence[Claim],
             files: dict[str, str], now: datetime) -> _Outcome:
+    from monitor.importer import PageImportError
+
     outcome = _Outcome(page)
     outcome.files[outcome.own_id] = PAGE_CLAIM_FILE
     pinned = {claim.id: claim for claim in claims if claim.page == page.name}
@@ -173,6 +177,9 @@ def _add_new(outcome: _Outcome, drafts: list[DraftClaim], new: list[int], taken:
 
 def _read_drafts(page: PageConfig, config: Config) -> tuple[list[DraftClaim], str, str | None]:
     """The page's drafts, its plain text (each text run on a line of its own), its title."""
+    from monitor.importer import import_page
+    from monitor.page.markdown import page_title, read_units
+
     text = _read(page)
     when = AsOf.parse(page.page_date) if page.page_date else None
     drafts = import_page(text, page=page.name, page_date=when, catalog=config.catalog)
@@ -181,6 +188,8 @@ def _read_drafts(page: PageConfig, config: Config) -> tuple[list[DraftClaim], st
 
 
 def _read(page: PageConfig) -> str:
+    from monitor.importer import PageImportError
+
     if page.is_url:
         try:
             response = httpx.get(page.source, timeout=TIMEOUT, follow_redirects=True)

@@ -12,12 +12,14 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import jinja2
 
 from reports.model import REGION_NAMES, STATUS_WORDS, Alert, Digest
 from reports.text import shown, shown_output, shown_title
+
+if TYPE_CHECKING:  # Jinja2 loads with the first report rendered: a quiet check never pays
+    import jinja2
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEXT_WIDTH = 78
@@ -81,6 +83,8 @@ def _env() -> jinja2.Environment:
 
 
 def _make_env() -> jinja2.Environment:
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=lambda name: bool(name) and name.endswith(".html.j2"),

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# a migration file's own revision and the one(s) it follows, as Alembic writes them
+_REVISION = re.compile(r"^revision\s*(?::[^=\n]*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=\n]*)?=(.*)$", re.MULTILINE)
 
 
 class StoreError(Exception):
@@ -58,7 +61,10 @@ def make_engine(url: str) -> Engine:
         else url
     try:
         engine = create_engine(target, future=True, pool_pre_ping=not url.startswith("sqlite"))
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except ImportError as exc:
+        reason = missing_driver(url, exc)
+        raise StoreError(f"cannot open the store {redact(url)}: {reason}") from exc
+    except (SQLAlchemyError, ValueError) as exc:
         raise StoreError(f"cannot open the store {redact(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only
@@ -111,6 +117,14 @@ def describe_store_failure(error: BaseException, url: str | None) -> str:
     return what + "; nothing half-done was kept"
 
 
+def missing_driver(url: str, error: ImportError) -> str:
+    """What to install when the database driver of ``url`` is not there."""
+    if url.startswith("postgresql"):
+        return (f"PostgreSQL's driver is not installed ({error}); install claimwatch "
+                "with it: pip install 'claimwatch[postgres]'")
+    return f"its driver is not installed ({error})"
+
+
 def redact(url: str) -> str:
     """The URL with any password hidden, for messages and logs."""
     from sqlalchemy.engine import make_url
@@ -122,6 +136,8 @@ def redact(url: str) -> str:
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
@@ -130,18 +146,55 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def head_revision() -> str:
+    """The newest schema revision, read from the migration files' headers.
+
+    Importing Alembic costs more than a command like ``status`` takes otherwise, so
+    opening a store reads the revision lines itself; anything unusual (several heads,
+    a header it cannot read) is left to Alembic.
+    """
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
+        if revision is None or down is None:
+            continue
+        revisions.add(revision.group(1))
+        followed.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    heads = revisions - followed
+    if len(heads) == 1 and followed <= revisions:
+        return heads.pop()
+    return alembic_head_revision()
+
+
+def alembic_head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The store's schema revision (Alembic's version table), None when it has none."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _stored_revision(connection)
+
+
+def _stored_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    revisions = list(connection.execute(text("SELECT version_num FROM alembic_version"))
+                     .scalars())
+    if len(revisions) > 1:
+        raise StoreError(f"the store has several schema revisions: {', '.join(revisions)}")
+    return revisions[0] if revisions else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate to ``revision`` in one transaction (see ``one_transaction``)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
@@ -177,7 +230,7 @@ def half_made(engine: Engine) -> bool:
 
 
 def _half_made_tables(connection: Connection) -> set[str] | None:
-    if MigrationContext.configure(connection).get_current_revision() is not None:
+    if _stored_revision(connection) is not None:
         return None
     tables = set(inspect(connection).get_table_names())
     if not tables - {"alembic_version"} or not tables <= {*_our_tables(), "alembic_version"}:

@@ -21,6 +21,7 @@ from storage.models import LeaseRow
 
 WORKER_LOCK = "worker"
 EVALUATE_LOCK = "evaluate"  # judging claims: one process at a time, the others skip
+DAEMON_LEASE = "daemon"  # the daemon's heartbeat; "daemon:<host>:<pid>" per shared worker
 
 
 class LockBusy(Exception):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
-from sources.poll import SourceResult
 from storage.findings import UpsertReport
 from storage.models import FlagRow, RunRow, RunSourceRow
+
+if TYPE_CHECKING:  # sources.poll brings httpx: commands that only read the store skip it
+    from sources.poll import SourceResult
 
 
 def start_run(session: Session, command: str, *, now: datetime) -> RunRow:

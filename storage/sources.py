@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Update, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 from rules.observed import SourceHealth
 from sources.backoff import next_due
 from sources.outcome import Category
-from sources.poll import SourceResult
 from storage.lock import dead_here
 from storage.models import SourceRow, SourceStateRow
+
+if TYPE_CHECKING:  # sources.poll brings httpx: commands that only read the store skip it
+    from sources.poll import SourceResult
 
 # Long enough for a slow batch (timeouts, retries, a busy host); a killed worker's
 # leases on this host are freed at once (reclaim_dead_source_leases), on another host

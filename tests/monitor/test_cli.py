@@ -16,7 +16,9 @@ from tests.conftest import CONFIG, write_config
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):  # the top-level group loads commands lazily
+        command = group.get_command(context, name)
         yield prefix + (name,), command
         if isinstance(command, click.Group):
             yield from _commands(command, prefix + (name,))

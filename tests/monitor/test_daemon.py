@@ -279,6 +279,9 @@ def test_a_killed_daemon_is_replaced_at_once(tmp_path: Path) -> None:
     daemon = start(config_path, "run", "--replay", str(snap), "--log-json",
                    log=tmp_path / "run.log")
     wait_for(lambda: daemon.named("run"), what="a first run")
+    # the run is logged before its alert is sent under the same worker lease: kill it idle
+    wait_for(lambda: not _rows(config_path, LeaseRow, LeaseRow.name == "worker"),
+             what="the first run's end")
     daemon.kill()
     [lease] = _heartbeats(config_path)
     assert lease.expires_at > datetime.now(UTC)  # still held by the dead process
