@@ -44,6 +44,13 @@ HOSTILE_URLS = [
 ]
 
 
+def _rotated(urls: list[str], by: int) -> list[str]:
+    """A card shows three links per cause: each cause starts elsewhere in the list, so
+    the causes of each report show every hostile URL between them."""
+    by %= len(urls)
+    return urls[by:] + urls[:by]
+
+
 def hostile_item(status: str, flag_id: int, *, claim: int | None = None, rule: str = "superseded",
                  watched: tuple[str, ...] = ()) -> AttentionItem:
     return AttentionItem(
@@ -56,7 +63,7 @@ def hostile_item(status: str, flag_id: int, *, claim: int | None = None, rule: s
         reason=f"Reason {SCRIPT} {IMG}",
         suggestion=f"Suggestion {IMG}",
         evidence=[EvidenceLink(f"Title {SCRIPT}", url, NOW - timedelta(days=1), f"src {IMG}")
-                  for url in HOSTILE_URLS],
+                  for url in _rotated(HOSTILE_URLS, 3 * flag_id)],
         opened_at=NOW - timedelta(days=2),
         review_due=NOW.date() - timedelta(days=30),
         watched=watched,
