@@ -76,6 +76,9 @@ bench: setup
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_rules.py
 	$(BIN)/python bench/bench_fetch.py
+	$(BIN)/python bench/bench_feed_conformance.py
+	$(BIN)/python bench/bench_peers.py
+	$(BIN)/python bench/bench_import.py
 	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then $(BIN)/python bench/bench_workers.py; \
 	else echo "== bench_workers needs PostgreSQL on 127.0.0.1: skipped"; fi
 
