@@ -42,6 +42,7 @@ class ModelName:
 
 # A version right after a family keyword: "3", "2.5", "25.08". Not a size ("7b", "1.5b"),
 # not the start of a date ("2507" has four digits).
+_WHITESPACE = re.compile(r"\s")  # str.isspace's characters, found in C
 _V = r"(?P<ver>\d{1,2}(?:\.\d{1,2})?)(?!\d|\.\d|[bmk]\b|x\d)"
 # Claude API ids write the minor version with a hyphen: "claude-3-5-sonnet-20240620".
 _CLAUDE_V = r"(?P<ver>\d(?:[.-]\d(?!\d))?)(?!\d|\.\d)"
@@ -258,7 +259,7 @@ def _groups(match: re.Match[str], index: int) -> dict[str, str]:
 def _build(raw: str, text: str, match: re.Match[str], index: int) -> ModelName | None:
     family = _FAMILIES[index]
     groups = _groups(match, index)
-    title_mode = any(char.isspace() for char in text.strip())
+    title_mode = _WHITESPACE.search(text.strip()) is not None
     tail = _read_tail(text[match.end() :], title_mode)
     version_text = groups.get("ver") or tail.version
     generation, year_month = _split_version(version_text) if version_text else ((), "")
@@ -283,7 +284,7 @@ def _build(raw: str, text: str, match: re.Match[str], index: int) -> ModelName |
 def parse_model_name(name: str) -> ModelName | None:
     """Read ``name`` into its line and generation; None if it names no known model."""
     text = name.strip().lower()
-    if text and not any(char.isspace() for char in text):
+    if text and _WHITESPACE.search(text) is None:
         text = _ORG_PREFIX.sub("", text)  # "Qwen/Qwen3-8B", a URL: keep the last part
         owner, underscore, rest = text.partition("_")
         if underscore and not any(char.isdigit() for char in owner):
