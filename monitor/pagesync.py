@@ -55,6 +55,7 @@ class PageSyncReport(claim_store.SyncReport):
     """The claims sync, and what following the pages did, one line per event."""
 
     pages: list[str] = field(default_factory=list)
+    opened_flags: list[int] = field(default_factory=list)  # so ``check`` shows them
 
 
 @dataclass
@@ -90,7 +91,9 @@ def sync_with_pages(session: Session, config: Config, claims: Sequence[Claim],
         for claim_id in outcome.removed:
             flag_store.resolve_for_claim(session, claim_id, now=now, by=by,
                                          note="removed from the page")
-        flag_store.reconcile(session, outcome.verdicts, [outcome.own_id], now=now, by=by)
+        reconciled = flag_store.reconcile(session, outcome.verdicts, [outcome.own_id],
+                                          now=now, by=by)
+        report.opened_flags += [flag.id for flag in reconciled.opened]
         own = session.get(ClaimRow, outcome.own_id)
         if own is not None:  # judged by following the page, not by the rules
             own.judged_at = now

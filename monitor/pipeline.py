@@ -318,6 +318,7 @@ def run_check(
     report.judged = evaluate(store, report, now=clock(), by=by, wait=judge_wait, holder=holder)
     crash_point("after-evaluate")
     with store.session() as session:
+        _report_page_flags(session, report)
         if command == "check":  # the daemon's runs do not print what checks missed
             _report_interrupted_checks(session, report, now=clock())
         run_store.finish_run(session, run_id, now=clock(), status="done",
@@ -346,6 +347,19 @@ def finish_fetch(store: Store, report: FetchReport, *, now: datetime) -> None:
     with store.session() as session:
         run_store.finish_run(session, report.run_id, now=now, status="done",
                              counts=fetch_counts(report))
+
+
+def _report_page_flags(session: Session, report: CheckReport) -> None:
+    """Flags that following the pages opened during this check's sync ("new claim,
+    please confirm", a page that lost half its claims): news like the rules' flags."""
+    ids = list(getattr(report.claims_sync, "opened_flags", ()))
+    if not ids:
+        return
+    flags = list(session.scalars(select(FlagRow).where(FlagRow.id.in_(ids))))
+    texts = dict(session.execute(select(ClaimRow.id, ClaimRow.text).where(
+        ClaimRow.id.in_({flag.claim_id for flag in flags}))).all())
+    shown = {news.flag_id for news in report.opened}
+    report.opened = [_news(flag, texts) for flag in flags if flag.id not in shown] + report.opened
 
 
 def _report_interrupted_checks(session: Session, report: CheckReport, *, now: datetime) -> None:

@@ -132,3 +132,21 @@ def test_write_ids_marks_the_page_and_a_second_import_keeps_every_id(tmp_path: P
     marks = [ClaimMark(c["id"], c["text"], "fresh", "") for c in again]
     assert mark_page(rewritten, marks).missing == ()  # the comments never hide a claim
     assert "claim:" not in str(mark_page(rewritten, marks).html)
+
+
+def test_check_prints_the_new_statement_the_page_gained(tmp_path: Path):
+    shutil.copy(EXAMPLE / "page.md", tmp_path / "page.md")
+    site = tmp_path / "site"
+    run("init", "--from-page", str(tmp_path / "page.md"), "--dir", str(site))
+    config = str(use_test_store(site / "claimwatch.toml"))
+    replay = str(EXAMPLE / "snapshot")
+    run("--config", config, "check", "--all", "--replay", replay, "--no-alerts")
+    page = (tmp_path / "page.md").read_text(encoding="utf-8")
+    added = "Gemma 3 is Google's newest open-weight model as of May 2026."
+    (tmp_path / "page.md").write_text(page + f"\n{added}\n", encoding="utf-8")
+    checked = run("--config", config, "check", "--all", "--replay", replay, "--no-alerts")
+    assert checked.exit_code == 1, checked.output  # news: the page grew a statement
+    assert "please confirm" in checked.output
+    assert "Gemma 3" in checked.output
+    again = run("--config", config, "check", "--all", "--replay", replay, "--no-alerts")
+    assert "please confirm" not in again.output  # said once, like any flag
